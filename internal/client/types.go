@@ -1,0 +1,74 @@
+package client
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Names of the domain config properties that hold dial-in routes.
+const (
+	PinlessDialin = "pinless_dialin"
+	PinDialin     = "pin_dialin"
+)
+
+// Domain is the answer of GET / and POST /. Config keeps every property as raw
+// JSON so that settings this client does not model survive a round trip unchanged.
+type Domain struct {
+	DomainName string                     `json:"domain_name"`
+	DomainID   string                     `json:"domain_id"`
+	Config     map[string]json.RawMessage `json:"config"`
+}
+
+// DialinEntries returns the entries of one dial-in array (PinlessDialin or
+// PinDialin), each exactly as Daily sent it. A missing or null array is empty.
+func (d *Domain) DialinEntries(array string) ([]json.RawMessage, error) {
+	raw, ok := d.Config[array]
+	if !ok || len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var entries []json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return nil, &DecodeError{What: "domain config " + array, Err: err}
+	}
+	return entries, nil
+}
+
+// NumberSearch holds the criteria of GET /list-available-numbers. Empty fields are not sent.
+type NumberSearch struct {
+	Areacode   string
+	Region     string
+	City       string
+	Contains   string
+	StartsWith string
+	EndsWith   string
+}
+
+// AvailableNumber is one number offered for purchase.
+type AvailableNumber struct {
+	Number string
+	Region string
+}
+
+// BoughtNumber is the answer of POST /buy-phone-number.
+type BoughtNumber struct {
+	ID     string
+	Number string
+}
+
+// PurchasedNumber is one number the domain owns.
+type PurchasedNumber struct {
+	ID           string
+	Number       string
+	Name         *string
+	Type         string
+	Status       string
+	Verified     bool
+	CreatedDate  time.Time
+	PaginationID int64
+}
+
+// PurchasedFilter narrows GET /purchased-phone-numbers. Empty fields are not sent.
+type PurchasedFilter struct {
+	Name   string
+	Number string
+}

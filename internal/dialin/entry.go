@@ -1,0 +1,143 @@
+// Package dialin applies per-route changes to the domain's dial-in arrays
+// (pinless_dialin, pin_dialin), which Daily only accepts whole. It serializes
+// and batches concurrent changes, re-sends every untouched entry exactly as
+// Daily returned it, and confirms each change by reading the result back.
+package dialin
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+)
+
+// Entry is one dial-in route. Raw is the entry exactly as Daily returned it (or
+// as we will send it); Fields is the same object split by key.
+type Entry struct {
+	Raw    json.RawMessage
+	Fields map[string]json.RawMessage
+}
+
+// SIPKeyPrefix marks the key of an entry without a phone number (a SIP
+// interconnect route), which is identified by its name_prefix instead.
+const SIPKeyPrefix = "sip:"
+
+func parseEntry(raw json.RawMessage) (Entry, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return Entry{}, fmt.Errorf("dial-in entry is not a JSON object: %w", err)
+	}
+	return Entry{Raw: raw, Fields: fields}, nil
+}
+
+func newEntry(fields map[string]json.RawMessage) Entry {
+	raw, err := json.Marshal(fields)
+	if err != nil {
+		// Every value is already valid JSON, so marshalling cannot fail.
+		panic(err)
+	}
+	return Entry{Raw: raw, Fields: fields}
+}
+
+// String returns a string field, or "" when it is absent or not a string.
+func (e Entry) String(field string) string {
+	var s string
+	if raw, ok := e.Fields[field]; ok {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return s
+}
+
+// Key identifies the entry within its array: its phone number, or for a
+// SIP-only entry SIPKeyPrefix followed by its name_prefix.
+func (e Entry) Key() string {
+	if n := e.String("phone_number"); n != "" {
+		return n
+	}
+	return SIPKeyPrefix + e.String("name_prefix")
+}
+
+// RouteSpec is the desired content of one entry.
+type RouteSpec struct {
+	Key string
+	// Set holds the managed fields that have a value, as JSON.
+	Set map[string]json.RawMessage
+	// Managed lists every field the caller owns; an owned field missing from
+	// Set is removed, unless it is listed in Preserve.
+	Managed []string
+	// Preserve lists owned fields whose current value is kept when Set has
+	// none: the hmac, which Daily would otherwise mint anew on every write.
+	Preserve []string
+}
+
+// apply returns the entry the spec makes of current (nil when it is new).
+// An unchanged entry keeps its raw bytes, so Daily gets back exactly what it sent.
+func (s RouteSpec) apply(current *Entry) Entry {
+	fields := map[string]json.RawMessage{}
+	if current != nil {
+		for k, v := range current.Fields {
+			fields[k] = v
+		}
+	}
+	for _, f := range s.Managed {
+		if _, set := s.Set[f]; !set && !slices.Contains(s.Preserve, f) {
+			delete(fields, f)
+		}
+	}
+	for k, v := range s.Set {
+		fields[k] = v
+	}
+	if current != nil && sameFields(current.Fields, fields) {
+		return *current
+	}
+	return newEntry(fields)
+}
+
+// satisfiedBy reports whether e holds every value of the spec.
+func (s RouteSpec) satisfiedBy(e Entry) bool {
+	for k, want := range s.Set {
+		got, ok := e.Fields[k]
+		if !ok || !jsonEqual(got, want) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameFields(a, b map[string]json.RawMessage) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, va := range a {
+		vb, ok := b[k]
+		if !ok || !bytes.Equal(va, vb) {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonEqual compares two JSON values by meaning, not by formatting.
+func jsonEqual(a, b json.RawMessage) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
+}
+
+// Find returns the entry with key.
+func Find(entries []Entry, key string) (Entry, bool) {
+	if i := indexOf(entries, key); i >= 0 {
+		return entries[i], true
+	}
+	return Entry{}, false
+}
+
+func indexOf(entries []Entry, key string) int {
+	return slices.IndexFunc(entries, func(e Entry) bool { return e.Key() == key })
+}

@@ -1,0 +1,326 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+)
+
+var (
+	_ resource.Resource                     = &phoneNumberResource{}
+	_ resource.ResourceWithConfigure        = &phoneNumberResource{}
+	_ resource.ResourceWithConfigValidators = &phoneNumberResource{}
+	_ resource.ResourceWithModifyPlan       = &phoneNumberResource{}
+	_ resource.ResourceWithImportState      = &phoneNumberResource{}
+)
+
+// releaseHold is how long after purchase Daily refuses to release a number.
+const releaseHold = 14 * 24 * time.Hour
+
+func newPhoneNumberResource() resource.Resource {
+	return &phoneNumberResource{}
+}
+
+type phoneNumberResource struct {
+	data *providerData
+}
+
+type phoneNumberModel struct {
+	ID     types.String `tfsdk:"id"`
+	Number types.String `tfsdk:"number"`
+	searchCriteriaModel
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+	Name               types.String `tfsdk:"name"`
+	Type               types.String `tfsdk:"type"`
+	Status             types.String `tfsdk:"status"`
+	Verified           types.Bool   `tfsdk:"verified"`
+	CreatedDate        types.String `tfsdk:"created_date"`
+}
+
+// setPurchased fills every attribute Daily knows from n; arguments stay as set.
+func (m *phoneNumberModel) setPurchased(n *client.PurchasedNumber) {
+	m.ID = types.StringValue(n.ID)
+	m.Number = types.StringValue(n.Number)
+	m.Name = types.StringPointerValue(n.Name)
+	m.Type = types.StringValue(n.Type)
+	m.Status = types.StringValue(n.Status)
+	m.Verified = types.BoolValue(n.Verified)
+	m.CreatedDate = types.StringValue("")
+	if !n.CreatedDate.IsZero() {
+		m.CreatedDate = types.StringValue(n.CreatedDate.UTC().Format(time.RFC3339))
+	}
+	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
+		m.DeletionProtection = types.BoolValue(false)
+	}
+}
+
+func (r *phoneNumberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_phone_number"
+}
+
+func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	const criterionNote = " Used only when buying: changing it later is stored without replacing the number."
+	attrs := resourceSearchAttributes(criterionNote)
+	computed := func(description string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: description,
+			Computed:            true,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		}
+	}
+	attrs["id"] = computed("Daily's id of the purchased number.")
+	attrs["number"] = schema.StringAttribute{
+		MarkdownDescription: "The number in E.164 form (US or Canada). Set it to buy exactly this number; leave it unset to buy " +
+			"a number matching the search criteria, or a random US number without criteria. Changing a configured number replaces the resource.",
+		Optional: true,
+		Computed: true,
+		Validators: []validator.String{
+			usPhoneNumberValidator(),
+		},
+		PlanModifiers: []planmodifier.String{
+			stringplanmodifier.UseStateForUnknown(),
+			stringplanmodifier.RequiresReplaceIf(requiresReplaceIfNumberChanged,
+				"Changing a configured number buys the new number and releases the old one.",
+				"Changing a configured number buys the new number and releases the old one."),
+		},
+	}
+	attrs["deletion_protection"] = schema.BoolAttribute{
+		MarkdownDescription: "When true, destroying (or replacing) the resource fails instead of releasing the number. Default `false`.",
+		Optional:            true,
+		Computed:            true,
+		Default:             booldefault.StaticBool(false),
+	}
+	attrs["name"] = computed("Name Daily shows for the number; it cannot be set through the API.")
+	attrs["type"] = computed("Daily's type of the entry, `purchased_phone_number`.")
+	attrs["status"] = computed("Daily's status of the number, e.g. `verified`.")
+	attrs["verified"] = schema.BoolAttribute{
+		MarkdownDescription: "Whether Daily reports the number as verified.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+	}
+	attrs["created_date"] = computed("When the number was bought (RFC 3339, UTC). Daily releases a number only 14 days after this.")
+
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A phone number bought for the Daily domain. Destroying it **releases** the number, which cannot be undone; " +
+			"Daily refuses releases within 14 days of purchase. Set `deletion_protection` to guard against accidental release.",
+		Attributes: attrs,
+	}
+}
+
+func (r *phoneNumberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{searchCombinationValidator{exclusive: "number"}}
+}
+
+func (r *phoneNumberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	ctx = withMasking(ctx, r.data)
+	var plan phoneNumberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	r.data.buyMu.Lock()
+	defer r.data.buyMu.Unlock()
+
+	number := plan.Number.ValueString() // "" when unset: unknown at plan time
+	if number == "" && !plan.isEmpty() {
+		available, err := r.data.client.ListAvailableNumbers(ctx, plan.toAPI())
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot search for phone numbers", err.Error())
+			return
+		}
+		if len(available) == 0 {
+			resp.Diagnostics.AddError("No phone number for sale matches the search criteria",
+				fmt.Sprintf("Daily offers no number matching %s. Loosen the criteria and apply again.", describeSearch(plan.toAPI())))
+			return
+		}
+		number = available[0].Number
+	}
+
+	bought, err := purchase(ctx, r.data.client, number)
+	if bought != nil {
+		plan.setPurchased(bought)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
+	}
+}
+
+func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	ctx = withMasking(ctx, r.data)
+	var state phoneNumberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	found, err := findPurchased(ctx, r.data.client, state.ID.ValueString(), state.Number.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read phone number", err.Error())
+		return
+	}
+	if found == nil {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.setPurchased(found)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update stores changes to deletion_protection and the search criteria,
+// which need no API call: criteria only matter when buying.
+func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state phoneNumberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &configured)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A number that was unknown at plan time was not replaced; it must turn out unchanged.
+	if !configured.IsNull() && configured.ValueString() != state.Number.ValueString() {
+		resp.Diagnostics.AddAttributeError(path.Root("number"), "Phone number changed after planning",
+			fmt.Sprintf("number became %s, but the resource holds %s and a number cannot be changed in place. Run terraform apply again to plan the replacement.",
+				configured.ValueString(), state.Number.ValueString()))
+		return
+	}
+	plan.Number = state.Number
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	ctx = withMasking(ctx, r.data)
+	var state phoneNumberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.DeletionProtection.ValueBool() {
+		resp.Diagnostics.AddError("Phone number is protected from deletion",
+			fmt.Sprintf("deletion_protection is true for %s, so it was not released. Set deletion_protection = false and apply first, then destroy it.", state.Number.ValueString()))
+		return
+	}
+
+	err := r.data.client.ReleasePhoneNumber(ctx, state.ID.ValueString())
+	var apiErr *client.APIError
+	switch {
+	case err == nil, client.IsNotFound(err):
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnprocessableEntity:
+		when := "14 days after it was bought"
+		if from, ok := releasableFrom(state.CreatedDate); ok {
+			when = "from " + from.Format(time.RFC3339) + " (14 days after purchase)"
+		}
+		resp.Diagnostics.AddError("Phone number cannot be released yet",
+			fmt.Sprintf("Daily refuses to release %s within 14 days of purchase; release will succeed %s. Daily said: %s",
+				state.Number.ValueString(), when, err))
+	default:
+		resp.Diagnostics.AddError("Cannot release phone number", err.Error())
+	}
+}
+
+// ModifyPlan warns before a number is released, since that cannot be undone.
+func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var state phoneNumberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.Plan.Raw.IsNull() {
+		var configured types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &configured)...)
+		if !numberChanged(configured, state.Number) {
+			return
+		}
+	}
+
+	detail := fmt.Sprintf("This plan releases %s back to Daily. A release cannot be undone: the number may be sold to someone else.", state.Number.ValueString())
+	if from, ok := releasableFrom(state.CreatedDate); ok && time.Now().Before(from) {
+		detail += fmt.Sprintf(" It was bought less than 14 days ago, so Daily will refuse the release until %s.", from.Format(time.RFC3339))
+	}
+	if state.DeletionProtection.ValueBool() {
+		detail += " deletion_protection is true, so the release will fail until it is set to false and applied."
+	}
+	resp.Diagnostics.AddWarning("Phone number will be released", detail)
+}
+
+func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ctx = withMasking(ctx, r.data)
+	id := req.ID
+	if strings.HasPrefix(id, "+") {
+		numbers, err := r.data.client.ListPurchasedNumbers(ctx, client.PurchasedFilter{Number: id})
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot look up phone number", err.Error())
+			return
+		}
+		var match *client.PurchasedNumber
+		for i := range numbers {
+			if numbers[i].Number == req.ID {
+				match = &numbers[i]
+			}
+		}
+		if match == nil {
+			resp.Diagnostics.AddError("Phone number not found",
+				fmt.Sprintf("The Daily domain has not purchased %s. Import takes a purchased number's id or its E.164 number.", req.ID))
+			return
+		}
+		id = match.ID
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// requiresReplaceIfNumberChanged replaces only when a configured number is
+// changed to another configured number; unsetting it keeps the bought one.
+func requiresReplaceIfNumberChanged(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = numberChanged(req.ConfigValue, req.StateValue)
+}
+
+func numberChanged(configured, held types.String) bool {
+	return !configured.IsNull() && !configured.IsUnknown() && !held.IsNull() && !held.IsUnknown() &&
+		configured.ValueString() != held.ValueString()
+}
+
+// releasableFrom is when Daily will accept releasing a number bought at createdDate.
+func releasableFrom(createdDate types.String) (time.Time, bool) {
+	created, err := time.Parse(time.RFC3339, createdDate.ValueString())
+	if err != nil {
+		return time.Time{}, false
+	}
+	return created.Add(releaseHold).UTC(), true
+}
+
+func describeSearch(s client.NumberSearch) string {
+	var parts []string
+	for _, kv := range [][2]string{
+		{"areacode", s.Areacode}, {"region", s.Region}, {"city", s.City},
+		{"contains", s.Contains}, {"starts_with", s.StartsWith}, {"ends_with", s.EndsWith},
+	} {
+		if kv[1] != "" {
+			parts = append(parts, fmt.Sprintf("%s = %q", kv[0], kv[1]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
