@@ -125,7 +125,7 @@ func (e *Emulator) pinlessCallUpdate(q request) response {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	i := slices.IndexFunc(e.calls, func(c Call) bool { return c.ID == in.CallID })
-	if i < 0 || in.CallDomain != e.domainID {
+	if i < 0 || in.CallDomain != e.domainID { // [inferred] a call of another domain is unknown here
 		return errorf(http.StatusNotFound, "not-found", "call %s not found", in.CallID).response()
 	}
 	e.calls[i].SipURI = in.SipURI

@@ -251,7 +251,8 @@ func (e *Emulator) validatePinless(entry map[string]any) error {
 	return nil
 }
 
-// validatePin checks one pin_dialin entry.
+// validatePin checks one pin_dialin entry. [inferred] Pin entries get neither
+// hmac nor sip_uri: they have no webhook.
 func (e *Emulator) validatePin(entry map[string]any) error {
 	if _, ok := entry["phone_number"]; !ok {
 		return errors.New("phone_number is required")

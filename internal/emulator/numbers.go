@@ -133,8 +133,8 @@ func (e *Emulator) purchase(number string, createdAt time.Time) PurchasedNumber 
 	return p
 }
 
-// release removes a purchased number and its dial-in entries. The number does
-// not return to the inventory [inferred].
+// release removes a purchased number and its dial-in entries [daily-code]. The
+// number does not return to the inventory [inferred].
 func (e *Emulator) release(id string) bool {
 	i := slices.IndexFunc(e.purchased, func(p PurchasedNumber) bool { return p.ID == id })
 	if i < 0 {
@@ -161,8 +161,8 @@ func isDigits(s string, min, max int) bool {
 	return true
 }
 
-// listAvailable serves GET /list-available-numbers. The digit filters apply to
-// the 10-digit national number (area code included), e.g. starts_with=415.
+// listAvailable serves GET /list-available-numbers. [inferred] The digit filters
+// apply to the 10-digit national number (area code included), e.g. starts_with=415.
 func (e *Emulator) listAvailable(q request) response {
 	get := q.URL.Query().Get
 	areacode, region, city := get("areacode"), get("region"), get("city")
@@ -373,6 +373,7 @@ func (e *Emulator) releaseNumber(q request) response {
 	if i < 0 { // [inferred]
 		return errorf(http.StatusNotFound, "not-found", "phone number %s not found", q.param).response()
 	}
+	// [inferred] a number exactly 14 days old can be released.
 	if e.now().Sub(e.purchased[i].CreatedDate) < releaseHold {
 		// This error has no "info" [doc].
 		return jsonResp(http.StatusUnprocessableEntity, map[string]string{"error": "Failed to release new number, try again in 14 days"})

@@ -241,7 +241,8 @@ func invalid(format string, args ...any) *apiError {
 	return errorf(http.StatusBadRequest, "invalid-request-error", format, args...)
 }
 
-// errorType maps an injected status to the error type Daily documents for it.
+// errorType maps an injected status to the error type Daily documents for it;
+// "not-found" for 404 is [inferred] (Daily documents the status, not the type).
 func errorType(status int) string {
 	switch {
 	case status == http.StatusUnauthorized:
@@ -344,7 +345,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h == nil {
-		write(w, errorf(http.StatusNotFound, "not-found", "unknown endpoint %s", key).response())
+		write(w, errorf(http.StatusNotFound, "not-found", "unknown endpoint %s", key).response()) // [inferred] unknown routes need auth too
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
@@ -374,6 +375,7 @@ func (e *Emulator) roll(rate float64) bool {
 }
 
 func (e *Emulator) authenticate(r *http.Request) *apiError {
+	// [inferred] the scheme is case-insensitive, as in RFC 9110.
 	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return errorf(http.StatusBadRequest, "authorization-header-error", "Authorization header must be 'Bearer <API key>'")

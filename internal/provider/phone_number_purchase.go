@@ -35,11 +35,11 @@ func purchase(ctx context.Context, c *client.Client, number string) (*client.Pur
 	if err != nil {
 		return nil, fmt.Errorf("listing purchased numbers before buying: %w", err)
 	}
-	if number != "" && len(before) > 0 {
-		return nil, fmt.Errorf("%s is already owned by this Daily domain (id %s): import it with `terraform import` instead of buying it", number, before[0].ID)
-	}
 	known := make(map[string]bool, len(before))
 	for _, n := range before {
+		if n.Number == number {
+			return nil, fmt.Errorf("%s is already owned by this Daily domain (id %s): import it with `terraform import` instead of buying it", number, n.ID)
+		}
 		known[n.ID] = true
 	}
 

@@ -1,0 +1,123 @@
+// Command daily-emulator serves the in-memory Daily API emulator on a loopback
+// address for demos and manual testing. Once listening it prints one line,
+//
+//	DAILY_API_URL=http://127.0.0.1:PORT/v1 DAILY_API_KEY=KEY
+//
+// to stdout, logs every request to stderr, and exits on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "daily-emulator:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("daily-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address; loopback hosts only")
+	key := fs.String("key", "emulator-key", "API key the emulator accepts")
+	seed := fs.Int64("seed", 0, "seed for the number inventory and random choices")
+	latency := fs.Duration("latency", 0, "delay added to every request")
+	failRate := fs.Float64("fail-rate", 0, "fraction of requests answered 429/500/503 before any work")
+	dropRate := fs.Float64("drop-rate", 0, "fraction of requests applied, then dropped without an answer")
+	rateLimit := fs.Bool("rate-limit", false, "enforce 20 requests/s, answering 429 rate-limit-error")
+	sendTests := fs.Bool("send-test-requests", false, `POST {"Test":"test"} to each room_creation_api when pinless_dialin is set`)
+	seedNumbers := fs.Int("seed-numbers", 0, "pre-purchase N numbers, bought 30 days ago so they can be released")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := checkLoopback(*addr); err != nil {
+		return err
+	}
+
+	e := emulator.New(emulator.Options{APIKey: *key, Seed: *seed, SendTestRequests: *sendTests})
+	defer e.Close()
+	inv := e.Available()
+	if *seedNumbers < 0 || *seedNumbers > len(inv) {
+		return fmt.Errorf("-seed-numbers must be between 0 and %d", len(inv))
+	}
+	for _, n := range inv[:*seedNumbers] {
+		e.SeedPurchased(n.Number, e.Now().Add(-30*24*time.Hour))
+	}
+	e.SetFaults(emulator.Faults{Latency: *latency, FailRate: *failRate, DropRate: *dropRate, RateLimit: *rateLimit})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: logRequests(e, log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "DAILY_API_URL=http://%s/v1 DAILY_API_KEY=%s\n", ln.Addr(), e.APIKey())
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// checkLoopback refuses addresses that would expose the emulator beyond this machine.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr: %w", err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-addr %s: only loopback hosts (127.0.0.1, ::1, localhost) are allowed", addr)
+	}
+	return nil
+}
+
+// statusWriter records the status for the log; Unwrap keeps hijacking (dropped
+// responses) working through http.ResponseController.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func logRequests(next http.Handler, logger *log.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		outcome := fmt.Sprint(sw.status)
+		if sw.status == 0 {
+			outcome = "dropped"
+		}
+		logger.Printf("%s %s %s %v", r.Method, r.URL.RequestURI(), outcome, time.Since(start).Round(time.Microsecond))
+	})
+}

@@ -1,0 +1,148 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
+)
+
+// seedNumbers makes the emulator's domain own n numbers, bought long enough
+// ago that they could be released.
+func seedNumbers(emu *emulator.Emulator, first, n int) []string {
+	numbers := make([]string, n)
+	for i := range n {
+		numbers[i] = fmt.Sprintf("+1415555%04d", first+i)
+		emu.SeedPurchased(numbers[i], emu.Now().Add(-30*24*time.Hour))
+	}
+	return numbers
+}
+
+// seedUnmanagedRoutes gives each number a pinless route that no Terraform
+// resource manages, and returns the entries as Daily then holds them.
+func seedUnmanagedRoutes(t *testing.T, emu *emulator.Emulator, numbers ...string) []json.RawMessage {
+	t.Helper()
+	entries := make([]json.RawMessage, len(numbers))
+	for i, n := range numbers {
+		entries[i] = json.RawMessage(fmt.Sprintf(
+			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA==","x_added_by_support":{"ticket":%d}}`, n, i))
+	}
+	if err := emu.SetDialinArray(client.PinlessDialin, entries); err != nil {
+		t.Fatal(err)
+	}
+	return emu.DialinArray(client.PinlessDialin)
+}
+
+// entryOf returns the emulator's entry for key, decoded.
+func entryOf(emu *emulator.Emulator, array, key string) (map[string]any, bool) {
+	for _, raw := range emu.DialinArray(array) {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			continue
+		}
+		if m["phone_number"] == key || (m["phone_number"] == nil && "sip:"+fmt.Sprint(m["name_prefix"]) == key) {
+			return m, true
+		}
+	}
+	return nil, false
+}
+
+// hmacsOf maps each phone number of the array to its hmac.
+func hmacsOf(emu *emulator.Emulator, array string) map[string]string {
+	out := map[string]string{}
+	for _, raw := range emu.DialinArray(array) {
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		out[fmt.Sprint(m["phone_number"])] = fmt.Sprint(m["hmac"])
+	}
+	return out
+}
+
+// checkUntouched fails unless every entry of want is still in the array byte for byte.
+func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		have := emu.DialinArray(array)
+		for _, w := range want {
+			if !slices.ContainsFunc(have, func(h json.RawMessage) bool { return bytes.Equal(h, w) }) {
+				return fmt.Errorf("unmanaged entry changed or lost:\nwant %s\nhave %s", w, joinRaw(have))
+			}
+		}
+		return nil
+	}
+}
+
+// checkArrayKeys fails unless the array holds exactly these keys.
+func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		var have []string
+		for _, raw := range emu.DialinArray(array) {
+			var m map[string]any
+			_ = json.Unmarshal(raw, &m)
+			if n, ok := m["phone_number"].(string); ok {
+				have = append(have, n)
+			} else {
+				have = append(have, "sip:"+fmt.Sprint(m["name_prefix"]))
+			}
+		}
+		slices.Sort(have)
+		want := slices.Sorted(slices.Values(keys))
+		if !slices.Equal(have, want) {
+			return fmt.Errorf("%s holds %v, want %v", array, have, want)
+		}
+		return nil
+	}
+}
+
+// checkEntry fails unless the entry for key has these field values.
+func checkEntry(emu *emulator.Emulator, array, key string, fields map[string]any) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		m, ok := entryOf(emu, array, key)
+		if !ok {
+			return fmt.Errorf("%s has no entry for %s", array, key)
+		}
+		for f, want := range fields {
+			got, _ := json.Marshal(m[f])
+			w, _ := json.Marshal(want)
+			if !bytes.Equal(got, w) {
+				return fmt.Errorf("%s[%s].%s = %s, want %s", array, key, f, got, w)
+			}
+		}
+		return nil
+	}
+}
+
+func joinRaw(raws []json.RawMessage) string {
+	parts := make([]string, len(raws))
+	for i, r := range raws {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, "\n     ")
+}
+
+// forEachRoutesConfig declares one pinless route per number with for_each.
+func forEachRoutesConfig(providerConfig string, numbers []string, webhookFor func(string) string) string {
+	var b strings.Builder
+	b.WriteString(providerConfig)
+	b.WriteString("\nlocals {\n  routes = {\n")
+	for _, n := range numbers {
+		fmt.Fprintf(&b, "    %q = %q\n", n, webhookFor(n))
+	}
+	b.WriteString(`  }
+}
+
+resource "daily_pinless_dialin_route" "r" {
+  for_each          = local.routes
+  phone_number      = each.key
+  room_creation_api = each.value
+}
+`)
+	return b.String()
+}
