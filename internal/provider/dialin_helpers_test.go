@@ -2,6 +2,7 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -66,9 +69,29 @@ func hmacsOf(emu *emulator.Emulator, array string) map[string]string {
 	return out
 }
 
-// checkUntouched fails unless every entry of want is still in the array byte for byte.
-func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage) func(*terraform.State) error {
+// emuCheck asserts on the emulator's state. It is a statecheck, because the
+// legacy Check functions cannot handle for_each resources.
+type emuCheck func() error
+
+func (c emuCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c()
+}
+
+// destroyed runs emulator checks as a CheckDestroy.
+func destroyed(checks ...emuCheck) resource.TestCheckFunc {
 	return func(*terraform.State) error {
+		for _, c := range checks {
+			if err := c(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// checkUntouched fails unless every entry of want is still in the array byte for byte.
+func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage) emuCheck {
+	return func() error {
 		have := emu.DialinArray(array)
 		for _, w := range want {
 			if !slices.ContainsFunc(have, func(h json.RawMessage) bool { return bytes.Equal(h, w) }) {
@@ -80,8 +103,8 @@ func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage
 }
 
 // checkArrayKeys fails unless the array holds exactly these keys.
-func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) func(*terraform.State) error {
-	return func(*terraform.State) error {
+func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) emuCheck {
+	return func() error {
 		var have []string
 		for _, raw := range emu.DialinArray(array) {
 			var m map[string]any
@@ -102,8 +125,8 @@ func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) func(*
 }
 
 // checkEntry fails unless the entry for key has these field values.
-func checkEntry(emu *emulator.Emulator, array, key string, fields map[string]any) func(*terraform.State) error {
-	return func(*terraform.State) error {
+func checkEntry(emu *emulator.Emulator, array, key string, fields map[string]any) emuCheck {
+	return func() error {
 		m, ok := entryOf(emu, array, key)
 		if !ok {
 			return fmt.Errorf("%s has no entry for %s", array, key)

@@ -81,7 +81,7 @@ func (p *dailyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 			"retry_max_duration": schema.StringAttribute{
 				MarkdownDescription: "Total time spent retrying one idempotent call after rate limiting or server errors, as a duration string. Default `\"2m\"`.",
 				Optional:            true,
-				Validators:          []validator.String{durationValidator(0)},
+				Validators:          []validator.String{durationValidator(time.Millisecond)},
 			},
 			"dialin_batch_window": schema.StringAttribute{
 				MarkdownDescription: "How long the dial-in engine waits to gather concurrent route changes into one write to the domain, as a duration string. Default `\"100ms\"`; `\"0s\"` disables batching.",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,25 +113,34 @@ func (e *accEnv) CheckPhoneNumbersReleased(t *testing.T) resource.TestCheckFunc 
 	}
 }
 
+// errorPattern matches an error holding parts in this order, however Terraform wraps its lines.
+func errorPattern(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(part)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
 func TestAccProvider_invalidSettings(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	dataSource := `data "daily_phone_numbers" "all" {}`
 	steps := []struct {
 		settings string
-		want     string
+		want     []string
 	}{
-		{`api_url = "http://api.example.com/v1"`, `(?s)api_url.*loopback`},
-		{`api_url = "ftp://127.0.0.1/v1"`, `(?s)api_url.*http or https`},
-		{`request_timeout = "soon"`, `(?s)request_timeout.*duration`},
-		{`retry_max_duration = "-1s"`, `(?s)retry_max_duration.*too short`},
-		{`dialin_batch_window = "10"`, `(?s)dialin_batch_window.*duration`},
+		{`api_url = "http://api.example.com/v1"`, []string{"Attribute api_url must be", "only for loopback hosts"}},
+		{`api_url = "ftp://127.0.0.1/v1"`, []string{"Attribute api_url must be", "the scheme must be http or https"}},
+		{`request_timeout = "soon"`, []string{"Attribute request_timeout must be a duration", "it is not a duration"}},
+		{`retry_max_duration = "0s"`, []string{"Attribute retry_max_duration must be a duration", "of at least 1ms", "too short"}},
+		{`dialin_batch_window = "10"`, []string{"Attribute dialin_batch_window must be a non-negative duration", "not a duration"}},
 	}
 	var testSteps []resource.TestStep
 	for _, s := range steps {
 		testSteps = append(testSteps, resource.TestStep{
 			Config:      fmt.Sprintf("provider \"daily\" {\n  api_key = %q\n  %s\n}\n%s", env.Key, s.settings, dataSource),
-			ExpectError: regexp.MustCompile(s.want),
+			ExpectError: errorPattern(s.want...),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: testSteps})
@@ -152,7 +162,7 @@ provider "daily" {
 }
 data "daily_phone_numbers" "all" {}
 `, env.Key, env.URL),
-			ExpectError: regexp.MustCompile(`(?s)Unknown Daily provider setting.*api_key depends on a value`),
+			ExpectError: errorPattern("Unknown Daily provider setting", "api_key depends on a value that is only known after apply"),
 		}},
 	})
 }
@@ -168,16 +178,21 @@ func TestAccProvider_environmentFallback(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      `data "daily_phone_numbers" "all" {}`,
-				ExpectError: regexp.MustCompile(`(?s)Missing Daily API key.*api_key.*DAILY_API_KEY`),
+				ExpectError: errorPattern("Missing Daily API key", "Set api_key in the provider", "or the DAILY_API_KEY environment variable"),
 			},
 			{
 				PreConfig: func() { t.Setenv(envAPIKey, env.Key) },
 				Config:    `data "daily_phone_numbers" "all" {}`,
 			},
 			{
-				PreConfig:   func() { t.Setenv(envAPIKey, "wrong-key") },
+				PreConfig:   func() { t.Setenv(envAPIURL, "http://api.example.com/v1") },
 				Config:      `data "daily_phone_numbers" "all" {}`,
-				ExpectError: regexp.MustCompile(`401`),
+				ExpectError: errorPattern("Invalid Daily API URL", "DAILY_API_URL", "only for loopback hosts"),
+			},
+			{
+				PreConfig:   func() { t.Setenv(envAPIURL, env.URL); t.Setenv(envAPIKey, "wrong-key") },
+				Config:      `data "daily_phone_numbers" "all" {}`,
+				ExpectError: errorPattern("HTTP 401 authentication-error"),
 			},
 		},
 	})

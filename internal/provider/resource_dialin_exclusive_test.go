@@ -41,16 +41,22 @@ resource "daily_pinless_dialin" "all" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
+				Config:      config(`    "sip:trunk" = { room_creation_api = "https://hooks.example/sip", name_prefix = "other" }`),
+				ExpectError: regexp.MustCompile(`name_prefix contradicts the route key`),
+			},
+			{
+				Config:      config(`    "12345" = { room_creation_api = "https://hooks.example/sip" }`),
+				ExpectError: regexp.MustCompile(`(?s)routes.*E.164`),
+			},
+			{
 				Config: config(keptRoute + "\n" + addedRoute),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routes").AtMapKey(kept).AtMapKey("hmac"), knownvalue.StringExact("dW5tYW5hZ2VkLXNlY3JldA==")),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routes").AtMapKey(added).AtMapKey("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^sip:`))),
-				},
-				Check: resource.ComposeTestCheckFunc(
 					checkArrayKeys(emu, client.PinlessDialin, kept, added),
 					// Adopted byte for byte: its hmac, sip_uri and unknown fields stay.
 					checkUntouched(emu, client.PinlessDialin, existing[:1]),
-				),
+				},
 			},
 			{
 				Config:           config(keptRoute + "\n" + addedRoute),
@@ -75,26 +81,18 @@ resource "daily_pinless_dialin" "all" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkArrayKeys(emu, client.PinlessDialin, kept, added),
+				ConfigStateChecks: []statecheck.StateCheck{checkArrayKeys(emu, client.PinlessDialin, kept, added)},
 			},
 			{
 				// An update of one route keeps the others byte for byte.
 				Config: config(keptRoute + "\n" + fmt.Sprintf(`    %q = { room_creation_api = "https://hooks.example/changed" }`, added)),
-				Check: resource.ComposeTestCheckFunc(
+				ConfigStateChecks: []statecheck.StateCheck{
 					checkUntouched(emu, client.PinlessDialin, existing[:1]),
 					checkEntry(emu, client.PinlessDialin, added, map[string]any{"room_creation_api": "https://hooks.example/changed", "name_prefix": nil}),
-				),
-			},
-			{
-				Config:      config(`    "sip:trunk" = { room_creation_api = "https://hooks.example/sip", name_prefix = "other" }`),
-				ExpectError: regexp.MustCompile(`name_prefix contradicts the route key`),
-			},
-			{
-				Config:      config(`    "12345" = { room_creation_api = "https://hooks.example/sip" }`),
-				ExpectError: regexp.MustCompile(`(?s)routes.*E.164`),
+				},
 			},
 		},
-		CheckDestroy: checkArrayKeys(emu, client.PinlessDialin),
+		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinlessDialin)),
 	})
 }
 
@@ -132,11 +130,9 @@ data "daily_pin_dialin" "all" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.daily_pin_dialin.all", tfjsonpath.New("routes").AtMapKey(numbers[0]).AtMapKey("name_prefix"), knownvalue.StringExact("board")),
 					statecheck.ExpectKnownValue("data.daily_pin_dialin.all", tfjsonpath.New("routes"), knownvalue.MapSizeExact(2)),
-				},
-				Check: resource.ComposeTestCheckFunc(
 					checkArrayKeys(emu, client.PinDialin, numbers[0], numbers[1]),
 					checkEntry(emu, client.PinDialin, numbers[0], map[string]any{"ivr_greeting": map[string]any{"message": "Welcome to the board call."}}),
-				),
+				},
 			},
 			{
 				Config:           routeConfig("Welcome to the board call."),
@@ -147,7 +143,7 @@ data "daily_pin_dialin" "all" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkEntry(emu, client.PinDialin, numbers[0], map[string]any{"ivr_greeting": map[string]any{"message": "Enter your PIN."}}),
+				ConfigStateChecks: []statecheck.StateCheck{checkEntry(emu, client.PinDialin, numbers[0], map[string]any{"ivr_greeting": map[string]any{"message": "Enter your PIN."}})},
 			},
 			{ResourceName: addr, ImportState: true, ImportStateId: numbers[0], ImportStateVerify: true},
 			{
@@ -158,12 +154,12 @@ data "daily_pin_dialin" "all" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 				}},
-				Check: checkEntry(emu, client.PinDialin, numbers[0], map[string]any{"name_prefix": "board"}),
+				ConfigStateChecks: []statecheck.StateCheck{checkEntry(emu, client.PinDialin, numbers[0], map[string]any{"name_prefix": "board"})},
 			},
 			{
 				// Route resources and the exclusive resource never share an apply.
-				Config: env.ProviderConfig(),
-				Check:  checkArrayKeys(emu, client.PinDialin, numbers[1]),
+				Config:            env.ProviderConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{checkArrayKeys(emu, client.PinDialin, numbers[1])},
 			},
 			{
 				// The exclusive resource takes the array over: it holds exactly these.
@@ -175,10 +171,10 @@ resource "daily_pin_dialin" "all" {
   }
 }
 `, env.ProviderConfig(), numbers[0], numbers[2]),
-				Check: checkArrayKeys(emu, client.PinDialin, numbers[0], numbers[2]),
+				ConfigStateChecks: []statecheck.StateCheck{checkArrayKeys(emu, client.PinDialin, numbers[0], numbers[2])},
 			},
 			{ResourceName: "daily_pin_dialin.all", ImportState: true, ImportStateId: client.PinDialin, ImportStateVerify: true},
 		},
-		CheckDestroy: checkArrayKeys(emu, client.PinDialin),
+		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinDialin)),
 	})
 }

@@ -190,6 +190,7 @@ func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest
 // Update stores changes to deletion_protection and the search criteria,
 // which need no API call: criteria only matter when buying.
 func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	ctx = withMasking(ctx, r.data)
 	var plan, state phoneNumberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)

@@ -8,6 +8,10 @@ import (
 	"testing"
 	"time"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -123,7 +127,7 @@ func TestAccPhoneNumber_exactNumberLifecycle(t *testing.T) {
 			{Config: config, ResourceName: phoneNumberAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: number},
 			{
 				Config: config, ResourceName: phoneNumberAddress, ImportState: true, ImportStateId: "+12125550199",
-				ExpectError: regexp.MustCompile(`(?s)has not purchased.*\+12125550199`),
+				ExpectError: errorPattern("The Daily domain has not purchased +12125550199"),
 			},
 			{
 				Config:            protected,
@@ -133,7 +137,7 @@ func TestAccPhoneNumber_exactNumberLifecycle(t *testing.T) {
 			{
 				Config:      protected,
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)deletion_protection is true.*Set deletion_protection = false`),
+				ExpectError: errorPattern("Phone number is protected from deletion", "Set deletion_protection = false and apply first"),
 			},
 			{
 				Config:           config,
@@ -327,7 +331,7 @@ resource "daily_phone_number" "test" {
 			{
 				Config:      config,
 				Destroy:     true,
-				ExpectError: regexp.MustCompile(`(?s)within 14 days.*from ` + regexp.QuoteMeta(releasable)),
+				ExpectError: errorPattern("Phone number cannot be released yet", "within 14 days of purchase; release will succeed from "+releasable),
 			},
 			{
 				PreConfig: func() { env.Emu.Advance(releaseHold) },
@@ -347,11 +351,11 @@ func TestAccPhoneNumber_dailyErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      phoneNumberConfig(env, `  number = "+12125550100"`),
-				ExpectError: regexp.MustCompile(`(?s)Cannot buy phone number.*HTTP 400 invalid-request-error.*not\s+available`),
+				ExpectError: errorPattern("Cannot buy phone number", "HTTP 400 invalid-request-error: +12125550100 is not available"),
 			},
 			{
 				Config:      phoneNumberConfig(env, `  areacode = "999"`),
-				ExpectError: regexp.MustCompile(`(?s)No phone number for sale matches.*areacode = "999"`),
+				ExpectError: errorPattern("No phone number for sale matches", `areacode = "999"`),
 			},
 		},
 	})
@@ -406,7 +410,7 @@ func TestAccPhoneNumber_buyServerError(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      phoneNumberConfig(env, ""),
-			ExpectError: regexp.MustCompile(`(?s)buying failed 3 times.*nothing was bought.*HTTP 500`),
+			ExpectError: errorPattern("buying failed 3 times and Daily lists no new number, so nothing was bought", "HTTP 500"),
 		}},
 	})
 	if n := len(env.Emu.Purchased()); n != 0 {
@@ -444,8 +448,92 @@ func TestAccPhoneNumber_invalidConfig(t *testing.T) {
 		steps = append(steps, resource.TestStep{
 			Config:      phoneNumberConfig(env, c.body),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta("Attribute "+c.want), " ", `\s+`)),
+			ExpectError: errorPattern("Attribute " + c.want),
 		})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+}
+
+func TestPhoneNumberResource_modifyPlanWarnings(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &phoneNumberResource{}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	s := schemaResp.Schema
+	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
+
+	held := func(age time.Duration) phoneNumberModel {
+		return phoneNumberModel{
+			ID: types.StringValue("id-1"), Number: types.StringValue("+14155550123"),
+			DeletionProtection: types.BoolValue(false), Name: types.StringNull(), Type: types.StringValue("purchased_phone_number"),
+			Status: types.StringValue("verified"), Verified: types.BoolValue(true),
+			CreatedDate: types.StringValue(time.Now().Add(-age).UTC().Format(time.RFC3339)),
+		}
+	}
+	raw := func(m *phoneNumberModel) tftypes.Value {
+		if m == nil {
+			return null
+		}
+		st := tfsdk.State{Schema: s, Raw: null}
+		if diags := st.Set(ctx, m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return st.Raw
+	}
+	withNumber := func(m phoneNumberModel, number string) *phoneNumberModel {
+		m.Number = types.StringValue(number)
+		return &m
+	}
+	configOnly := func(number types.String) *phoneNumberModel {
+		return &phoneNumberModel{Number: number}
+	}
+	young, old := held(2*24*time.Hour), held(30*24*time.Hour)
+
+	cases := []struct {
+		name                string
+		state, plan, config *phoneNumberModel
+		want, wantNot       []string
+	}{
+		{"create", nil, &young, configOnly(types.StringNull()), nil, nil},
+		{"destroy young", &young, nil, nil, []string{"releases +14155550123", "cannot be undone", "refuse the release until"}, nil},
+		{"destroy old", &old, nil, nil, []string{"releases +14155550123"}, []string{"refuse"}},
+		{"replace", &old, withNumber(old, "+14155550999"), configOnly(types.StringValue("+14155550999")), []string{"releases +14155550123"}, nil},
+		{"number unset", &old, &old, configOnly(types.StringNull()), nil, nil},
+		{"same number", &old, &old, configOnly(types.StringValue("+14155550123")), nil, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := fwresource.ModifyPlanRequest{
+				State:  tfsdk.State{Schema: s, Raw: raw(c.state)},
+				Plan:   tfsdk.Plan{Schema: s, Raw: raw(c.plan)},
+				Config: tfsdk.Config{Schema: s, Raw: raw(c.config)},
+			}
+			resp := fwresource.ModifyPlanResponse{Plan: req.Plan}
+			r.ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := resp.Diagnostics.Warnings()
+			if len(c.want) == 0 {
+				if len(warnings) != 0 {
+					t.Fatalf("unexpected warnings %v", warnings)
+				}
+				return
+			}
+			if len(warnings) != 1 {
+				t.Fatalf("want one warning, got %v", resp.Diagnostics)
+			}
+			for _, fragment := range c.want {
+				if !strings.Contains(warnings[0].Detail(), fragment) {
+					t.Errorf("warning %q lacks %q", warnings[0].Detail(), fragment)
+				}
+			}
+			for _, fragment := range c.wantNot {
+				if strings.Contains(warnings[0].Detail(), fragment) {
+					t.Errorf("warning %q has %q", warnings[0].Detail(), fragment)
+				}
+			}
+		})
+	}
 }

@@ -158,8 +158,12 @@ func nonBlankStringValidator(maxLen int) validator.String {
 
 // durationValidator accepts Go duration strings ("30s", "2m") of at least minimum.
 func durationValidator(minimum time.Duration) validator.String {
+	want := fmt.Sprintf(`a duration such as "30s" or "2m", of at least %s`, minimum)
+	if minimum == 0 {
+		want = `a non-negative duration such as "100ms" or "0s"`
+	}
 	return stringCheck{
-		want: fmt.Sprintf(`a duration such as "30s" or "2m" of at least %s`, minimum),
+		want: want,
 		check: func(s string) error {
 			d, err := time.ParseDuration(s)
 			if err != nil {

@@ -1,0 +1,12 @@
+terraform {
+  required_providers {
+    daily = {
+      source  = "daily-tf/daily"
+      version = "~> 0.1"
+    }
+  }
+}
+
+# The API key selects the Daily domain. Leave it out of the configuration and
+# export DAILY_API_KEY instead, so that it is not stored in version control.
+provider "daily" {}

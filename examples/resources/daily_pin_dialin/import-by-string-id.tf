@@ -1,0 +1,4 @@
+import {
+  to = daily_pin_dialin.all
+  id = "pin_dialin"
+}

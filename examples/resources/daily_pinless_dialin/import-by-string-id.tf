@@ -1,0 +1,4 @@
+import {
+  to = daily_pinless_dialin.all
+  id = "pinless_dialin"
+}

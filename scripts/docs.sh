@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Registry docs from templates/ and examples/ with tfplugindocs (pinned in tools/go.mod).
+#
+#   scripts/docs.sh generate   formats examples/ and rewrites docs/
+#   scripts/docs.sh check      fails if docs/ is stale, an example is not formatted,
+#                              or an example does not validate against the provider's schema
+#
+# Both build the provider and need terraform on PATH; neither uses the network
+# beyond the Go module proxy, nor reads ~/.terraformrc.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# tfplugindocs runs terraform init against a local plugin dir: keep the user's
+# CLI config (mirrors, dev_overrides) out of it.
+: >"$tmp/empty.tfrc"
+export TF_CLI_CONFIG_FILE="$tmp/empty.tfrc" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+# tfplugindocs PROVIDER_DIR: renders PROVIDER_DIR/docs.
+tfplugindocs() {
+	(cd "$root/tools" && go tool tfplugindocs generate --provider-dir "$1" \
+		--provider-name daily --rendered-provider-name Daily) >"$tmp/tfplugindocs.log" 2>&1 ||
+		{
+			cat "$tmp/tfplugindocs.log" >&2
+			return 1
+		}
+}
+
+# validate_examples: each example file must be a valid configuration on its
+# own, checked with the provider built from this tree (dev_overrides, no init).
+validate_examples() {
+	go build -C "$root" -o "$tmp/bin/" .
+	cat >"$tmp/dev.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "daily-tf/daily" = "$tmp/bin"
+  }
+  direct {}
+}
+EOF
+	local f dir failed=0
+	while IFS= read -r f; do
+		dir="$tmp/validate/${f//\//_}"
+		mkdir -p "$dir"
+		cp "$root/$f" "$dir/"
+		if ! grep -q required_providers "$dir"/*.tf; then
+			printf 'terraform {\n  required_providers {\n    daily = { source = "daily-tf/daily" }\n  }\n}\n' >"$dir/_providers.tf"
+		fi
+		if ! TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" terraform -chdir="$dir" validate -no-color >"$dir.log" 2>&1; then
+			echo "example $f is not valid:" >&2
+			grep -v -E '^[│╷╵ ]*$' "$dir.log" >&2
+			failed=1
+		fi
+	done < <(cd "$root" && find examples -name '*.tf' | sort)
+	return "$failed"
+}
+
+case "${1:-}" in
+generate)
+	terraform fmt -recursive "$root/examples"
+	tfplugindocs "$root"
+	echo "docs/ regenerated"
+	;;
+check)
+	terraform fmt -check -recursive "$root/examples" ||
+		{
+			echo "examples/ is not formatted: run make docs" >&2
+			exit 1
+		}
+	validate_examples
+	# Render a copy of the sources, so that the tree is not touched.
+	mkdir -p "$tmp/src"
+	cp -R "$root"/{go.mod,go.sum,main.go,internal,examples,templates} "$tmp/src/"
+	tfplugindocs "$tmp/src"
+	if ! diff -ruN "$root/docs" "$tmp/src/docs" >"$tmp/docs.diff"; then
+		cat "$tmp/docs.diff"
+		echo "docs/ is stale: run make docs and commit the result" >&2
+		exit 1
+	fi
+	echo "docs/ is up to date; examples are formatted and valid"
+	;;
+*)
+	echo "usage: $0 generate|check" >&2
+	exit 2
+	;;
+esac
