@@ -55,6 +55,8 @@ wait_line() {
 	return 1
 }
 
+# make passes TERRAFORM (the one on PATH, or one it built into ./bin).
+if [[ -n ${TERRAFORM:-} ]]; then PATH="$(dirname "$TERRAFORM"):$PATH"; fi
 for tool in go terraform curl jq; do
 	command -v "$tool" >/dev/null || fail "$tool is required on PATH"
 done

@@ -10,6 +10,13 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# make passes TERRAFORM (the one on PATH, or one it built into ./bin);
+# tfplugindocs itself only looks on PATH.
+if [[ -n ${TERRAFORM:-} ]]; then PATH="$(dirname "$TERRAFORM"):$PATH"; fi
+command -v terraform >/dev/null || {
+	echo "terraform is required on PATH (make terraform builds one)" >&2
+	exit 1
+}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 

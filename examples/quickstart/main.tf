@@ -6,7 +6,7 @@
 # make demo applies this same configuration to a local emulator.
 
 terraform {
-  required_version = ">= 1.11"
+  required_version = ">= 1.5"
   required_providers {
     daily = {
       source = "daily-tf/daily"

@@ -24,8 +24,13 @@ var Arrays = []string{client.PinlessDialin, client.PinDialin}
 
 // Options tune an Engine. Zero values get the defaults below.
 type Options struct {
-	// BatchWindow is how long a first change waits for others to join its
-	// write, and a first read for others to share its GET. Zero or less turns
+	// BatchWindow is the quiet time that closes a batch: a write (or a shared
+	// GET) starts once nothing has joined for this long and the batch is as
+	// large as the previous one, or after three quiet windows, or at the
+	// latest after maxGatherWindows windows. Terraform keeps a steady number
+	// of calls in flight, so the next burst is about as large as the last
+	// batch; waiting for it keeps a burst together even on a busy machine,
+	// where its calls arrive spread out. Zero or less turns
 	// batching off: every change and read makes its own calls (benchmarks only).
 	// Unlike the other options it gets no default.
 	BatchWindow time.Duration
@@ -48,6 +53,7 @@ const (
 	DefaultMaxAttempts  = 8
 	DefaultRetryBackoff = 250 * time.Millisecond
 	maxRetryBackoff     = 5 * time.Second
+	maxGatherWindows    = 10
 )
 
 // Engine serializes and batches the dial-in changes of one domain. Create one
@@ -60,12 +66,15 @@ type Engine struct {
 
 	writeMu sync.Mutex // one read-modify-write of the domain at a time
 
-	queueMu  sync.Mutex
-	queue    []*change
-	flushing bool
+	queueMu       sync.Mutex
+	queue         []*change
+	lastArrival   time.Time
+	lastBatchSize int
+	flushing      bool
 
-	readMu   sync.Mutex
-	nextRead *readCall
+	readMu        sync.Mutex
+	nextRead      *readCall
+	lastReadsSize int
 }
 
 // New returns an Engine writing through backend.
@@ -214,6 +223,7 @@ func (e *Engine) submit(c *change) ([]Entry, error) {
 	} else {
 		e.queueMu.Lock()
 		e.queue = append(e.queue, c)
+		e.lastArrival = time.Now()
 		if !e.flushing {
 			e.flushing = true
 			go e.flushLoop()
@@ -244,12 +254,12 @@ func (e *Engine) withdraw(c *change) bool {
 	return true
 }
 
-// flushLoop writes queued changes, one batch per window, until none are left.
-// Changes that arrive while a batch is being written go into the next one.
+// flushLoop writes queued changes in batches until none are left. Changes
+// that arrive while a batch is being written go into the next one.
 func (e *Engine) flushLoop() {
 	for {
-		time.Sleep(e.opts.BatchWindow)
 		e.queueMu.Lock()
+		e.waitForBatch(&e.queueMu, func() (time.Time, bool) { return e.lastArrival, len(e.queue) >= e.lastBatchSize })
 		batch := e.queue
 		e.queue = nil
 		if len(batch) == 0 {
@@ -257,6 +267,7 @@ func (e *Engine) flushLoop() {
 			e.queueMu.Unlock()
 			return
 		}
+		e.lastBatchSize = len(batch)
 		e.queueMu.Unlock()
 
 		e.writeMu.Lock()
@@ -419,6 +430,8 @@ func (e *Engine) Entries(ctx context.Context, array string) ([]Entry, error) {
 		e.nextRead = call
 		go e.runRead(context.WithoutCancel(ctx), call)
 	}
+	call.readers++
+	call.lastJoined = time.Now()
 	e.readMu.Unlock()
 	select {
 	case <-call.done:
@@ -429,19 +442,44 @@ func (e *Engine) Entries(ctx context.Context, array string) ([]Entry, error) {
 }
 
 type readCall struct {
-	done chan struct{}
-	snap snapshot
-	err  error
+	done       chan struct{}
+	readers    int
+	lastJoined time.Time
+	snap       snapshot
+	err        error
 }
 
 func (e *Engine) runRead(ctx context.Context, call *readCall) {
-	time.Sleep(e.opts.BatchWindow)
-	// Readers arriving from now on need a GET that starts after they arrived.
 	e.readMu.Lock()
+	e.waitForBatch(&e.readMu, func() (time.Time, bool) { return call.lastJoined, call.readers >= e.lastReadsSize })
+	// Readers arriving from now on need a GET that starts after they arrived.
 	e.nextRead = nil
+	e.lastReadsSize = call.readers
 	e.readMu.Unlock()
 	call.snap, call.err = e.get(ctx)
 	close(call.done)
+}
+
+// waitForBatch returns, with mu held as on entry, when the batch described
+// by state (its last join, and whether it is as large as the previous batch)
+// should be sent; see Options.BatchWindow.
+func (e *Engine) waitForBatch(mu *sync.Mutex, state func() (lastJoin time.Time, full bool)) {
+	window := e.opts.BatchWindow
+	deadline := time.Now().Add(maxGatherWindows * window)
+	for time.Now().Before(deadline) {
+		lastJoin, full := state()
+		quiet := time.Since(lastJoin)
+		if quiet >= 3*window || (quiet >= window && full) {
+			return
+		}
+		wait := window - quiet
+		if wait <= 0 {
+			wait = window / 4 // quiet but short of a full batch: look again soon
+		}
+		mu.Unlock()
+		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
+		mu.Lock()
+	}
 }
 
 // snapshot holds the parsed dial-in arrays of one domain read.

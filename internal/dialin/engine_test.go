@@ -433,3 +433,26 @@ func TestCanceledCallerIsWithdrawnBeforeItsWrite(t *testing.T) {
 		t.Error("canceled change still queued")
 	}
 }
+
+func TestBurstArrivingSpreadOutStaysInOneBatch(t *testing.T) {
+	f := newFakeDaily()
+	eng := New(f, testOptions())
+	createConcurrently(t, eng, 4)
+	_, postsBefore := f.counts()
+
+	// As on a busy machine: the next burst of four arrives with gaps longer
+	// than the batch window, yet it matches the last batch, so it is one write.
+	var wg sync.WaitGroup
+	for i := range 4 {
+		time.Sleep(eng.opts.BatchWindow * 3 / 2)
+		wg.Go(func() {
+			if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec(fmt.Sprintf("+1555200%04d", i), "https://hook.example")); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if _, posts := f.counts(); posts-postsBefore != 1 {
+		t.Errorf("a spread-out burst of 4 took %d writes, want 1", posts-postsBefore)
+	}
+}
