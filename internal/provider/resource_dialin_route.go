@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
@@ -156,25 +158,7 @@ func (r *routeResource[M, P]) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *routeResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx = withMasking(ctx, r.data)
-	var m M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	model := P(&m)
-	key := model.key()
-	entry, err := r.data.dialin.Create(ctx, r.kind.array, model.route().spec(key))
-	if err != nil {
-		detail := err.Error()
-		if errors.As(err, new(*dialin.ExistsError)) {
-			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
-		}
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not create %s %s", r.kind.noun, key), detail)
-		return
-	}
-	r.fill(model, entry)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.write(ctx, "create", req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 
 func (r *routeResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -202,21 +186,7 @@ func (r *routeResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 }
 
 func (r *routeResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx = withMasking(ctx, r.data)
-	var m M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	model := P(&m)
-	key := model.key()
-	entry, err := r.data.dialin.Put(ctx, r.kind.array, model.route().spec(key))
-	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not update %s %s", r.kind.noun, key), err.Error())
-		return
-	}
-	r.fill(model, entry)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	r.write(ctx, "update", req.Plan.Get, &resp.State, &resp.Diagnostics)
 }
 
 func (r *routeResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -251,6 +221,34 @@ func (r *routeResource[M, P]) sipHint() string {
 		return ", or a SIP-only route by sip:<name_prefix>"
 	}
 	return ""
+}
+
+// write creates or updates the planned route. A create refuses to take over
+// an entry that already exists: that is what import is for.
+func (r *routeResource[M, P]) write(ctx context.Context, verb string, getPlan func(context.Context, any) diag.Diagnostics, state *tfsdk.State, diags *diag.Diagnostics) {
+	ctx = withMasking(ctx, r.data)
+	var m M
+	diags.Append(getPlan(ctx, &m)...)
+	if diags.HasError() {
+		return
+	}
+	model := P(&m)
+	key := model.key()
+	put := r.data.dialin.Put
+	if verb == "create" {
+		put = r.data.dialin.Create
+	}
+	entry, err := put(ctx, r.kind.array, model.route().spec(key))
+	if err != nil {
+		detail := err.Error()
+		if errors.As(err, new(*dialin.ExistsError)) {
+			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
+		}
+		diags.AddError(fmt.Sprintf("Could not %s %s %s", verb, r.kind.noun, key), detail)
+		return
+	}
+	r.fill(model, entry)
+	diags.Append(state.Set(ctx, &m)...)
 }
 
 // fill sets the whole state from the entry as Daily holds it.
