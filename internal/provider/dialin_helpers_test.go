@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +18,78 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
+
+// dialinStore is the domain's dial-in config as a test reads and changes it
+// out of band: the emulator, or the live API (see accEnv.Dialin).
+type dialinStore interface {
+	DialinArray(array string) []json.RawMessage
+	SetDialinArray(array string, entries []json.RawMessage) error
+	MutateDialinEntry(array, key string, fn func(entry map[string]any)) bool
+}
+
+// Dialin is the store behind this environment.
+func (e *accEnv) Dialin(t *testing.T) dialinStore {
+	if e.Emu != nil {
+		return e.Emu
+	}
+	return liveDialin{t: t, c: e.Client(t)}
+}
+
+// Numbers returns n numbers the domain owns and tests may route: seeded in
+// the emulator (first keeps parallel tests apart), or on the live API the
+// first n of DAILY_ACC_LIVE_NUMBERS (comma-separated E.164).
+func (e *accEnv) Numbers(t *testing.T, first, n int) []string {
+	t.Helper()
+	if e.Emu != nil {
+		return seedNumbers(e.Emu, first, n)
+	}
+	live := strings.FieldsFunc(os.Getenv("DAILY_ACC_LIVE_NUMBERS"), func(r rune) bool { return r == ',' || r == ' ' })
+	if len(live) < n {
+		t.Skipf("needs %d owned numbers in DAILY_ACC_LIVE_NUMBERS, has %d", n, len(live))
+	}
+	return live[:n]
+}
+
+// liveDialin changes the live domain's dial-in config through the API, as
+// another tool would. Live tests need a domain of their own for this reason.
+type liveDialin struct {
+	t *testing.T
+	c *client.Client
+}
+
+func (l liveDialin) DialinArray(array string) []json.RawMessage {
+	dom, err := l.c.GetDomain(context.Background())
+	if err != nil {
+		l.t.Fatalf("reading the live domain: %v", err)
+	}
+	entries, err := dom.DialinEntries(array)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return entries
+}
+
+func (l liveDialin) SetDialinArray(array string, entries []json.RawMessage) error {
+	_, err := l.c.SetDialinArrays(context.Background(), map[string][]json.RawMessage{array: entries})
+	return err
+}
+
+func (l liveDialin) MutateDialinEntry(array, key string, fn func(entry map[string]any)) bool {
+	entries := l.DialinArray(array)
+	for i, raw := range entries {
+		var m map[string]any
+		if json.Unmarshal(raw, &m) != nil || (m["phone_number"] != key && "sip:"+fmt.Sprint(m["name_prefix"]) != key) {
+			continue
+		}
+		fn(m)
+		entries[i], _ = json.Marshal(m)
+		if err := l.SetDialinArray(array, entries); err != nil {
+			l.t.Fatal(err)
+		}
+		return true
+	}
+	return false
+}
 
 // seedNumbers makes the emulator's domain own n numbers, bought long enough
 // ago that they could be released.
@@ -31,7 +104,7 @@ func seedNumbers(emu *emulator.Emulator, first, n int) []string {
 
 // seedUnmanagedRoutes gives each number a pinless route that no Terraform
 // resource manages, and returns the entries as Daily then holds them.
-func seedUnmanagedRoutes(t *testing.T, emu *emulator.Emulator, numbers ...string) []json.RawMessage {
+func seedUnmanagedRoutes(t *testing.T, emu dialinStore, numbers ...string) []json.RawMessage {
 	t.Helper()
 	entries := make([]json.RawMessage, len(numbers))
 	for i, n := range numbers {
@@ -45,7 +118,7 @@ func seedUnmanagedRoutes(t *testing.T, emu *emulator.Emulator, numbers ...string
 }
 
 // entryOf returns the emulator's entry for key, decoded.
-func entryOf(emu *emulator.Emulator, array, key string) (map[string]any, bool) {
+func entryOf(emu dialinStore, array, key string) (map[string]any, bool) {
 	for _, raw := range emu.DialinArray(array) {
 		var m map[string]any
 		if err := json.Unmarshal(raw, &m); err != nil {
@@ -59,7 +132,7 @@ func entryOf(emu *emulator.Emulator, array, key string) (map[string]any, bool) {
 }
 
 // hmacsOf maps each phone number of the array to its hmac.
-func hmacsOf(emu *emulator.Emulator, array string) map[string]string {
+func hmacsOf(emu dialinStore, array string) map[string]string {
 	out := map[string]string{}
 	for _, raw := range emu.DialinArray(array) {
 		var m map[string]any
@@ -90,7 +163,7 @@ func destroyed(checks ...emuCheck) resource.TestCheckFunc {
 }
 
 // checkUntouched fails unless every entry of want is still in the array byte for byte.
-func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage) emuCheck {
+func checkUntouched(emu dialinStore, array string, want []json.RawMessage) emuCheck {
 	return func() error {
 		have := emu.DialinArray(array)
 		for _, w := range want {
@@ -103,7 +176,7 @@ func checkUntouched(emu *emulator.Emulator, array string, want []json.RawMessage
 }
 
 // checkArrayKeys fails unless the array holds exactly these keys.
-func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) emuCheck {
+func checkArrayKeys(emu dialinStore, array string, keys ...string) emuCheck {
 	return func() error {
 		var have []string
 		for _, raw := range emu.DialinArray(array) {
@@ -125,7 +198,7 @@ func checkArrayKeys(emu *emulator.Emulator, array string, keys ...string) emuChe
 }
 
 // checkEntry fails unless the entry for key has these field values.
-func checkEntry(emu *emulator.Emulator, array, key string, fields map[string]any) emuCheck {
+func checkEntry(emu dialinStore, array, key string, fields map[string]any) emuCheck {
 	return func() error {
 		m, ok := entryOf(emu, array, key)
 		if !ok {

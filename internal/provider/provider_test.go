@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,19 +35,41 @@ type accEnv struct {
 	Key string
 }
 
-func newAccEnv(t *testing.T) *accEnv {
+// liveDomain serializes live tests: they share one domain and its dial-in arrays.
+var liveDomain sync.Mutex
+
+// newAccEnv starts the environment; opts (at most one) configures the emulator.
+func newAccEnv(t *testing.T, opts ...emulator.Options) *accEnv {
 	t.Helper()
 	if os.Getenv("DAILY_ACC_LIVE") == "1" && os.Getenv(envAPIKey) != "" {
+		liveDomain.Lock()
+		t.Cleanup(liveDomain.Unlock)
 		url := os.Getenv(envAPIURL)
 		if url == "" {
 			url = client.DefaultBaseURL
 		}
-		return &accEnv{URL: url, Key: os.Getenv(envAPIKey)}
+		env := &accEnv{URL: url, Key: os.Getenv(envAPIKey)}
+		// Each live test starts from empty dial-in arrays, as each emulator does.
+		env.clearDialin(t)
+		t.Cleanup(func() { env.clearDialin(t) })
+		return env
 	}
-	emu := emulator.New(emulator.Options{})
+	var options emulator.Options
+	if len(opts) > 0 {
+		options = opts[0]
+	}
+	emu := emulator.New(options)
 	url := emu.StartServer()
 	t.Cleanup(emu.Close)
 	return &accEnv{Emu: emu, URL: url, Key: emu.APIKey()}
+}
+
+func (e *accEnv) clearDialin(t *testing.T) {
+	t.Helper()
+	empty := map[string][]json.RawMessage{client.PinlessDialin: {}, client.PinDialin: {}}
+	if _, err := e.Client(t).SetDialinArrays(context.Background(), empty); err != nil {
+		t.Fatalf("clearing the live domain's dial-in config: %v", err)
+	}
 }
 
 // ProviderConfig is the provider block that targets this environment.

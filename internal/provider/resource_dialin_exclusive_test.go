@@ -18,9 +18,8 @@ import (
 func TestAccPinlessDialin_exclusive(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	numbers := seedNumbers(emu, 500, 3)
+	emu := env.Dialin(t)
+	numbers := env.Numbers(t, 500, 3)
 	kept, dropped, added := numbers[0], numbers[1], numbers[2]
 	existing := seedUnmanagedRoutes(t, emu, kept, dropped)
 	const addr = "daily_pinless_dialin.all"
@@ -99,9 +98,8 @@ resource "daily_pinless_dialin" "all" {
 func TestAccPinDialin(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	numbers := seedNumbers(emu, 600, 3)
+	emu := env.Dialin(t)
+	numbers := env.Numbers(t, 600, 3)
 	routeConfig := func(greeting string) string {
 		return fmt.Sprintf(`%s
 resource "daily_pin_dialin_route" "main" {

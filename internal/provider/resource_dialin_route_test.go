@@ -28,9 +28,8 @@ resource "daily_pinless_dialin_route" "main" {
 func TestAccPinlessDialinRoute_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	numbers := seedNumbers(emu, 0, 2)
+	emu := env.Dialin(t)
+	numbers := env.Numbers(t, 0, 2)
 	mine, theirs := numbers[0], numbers[1]
 	unmanaged := seedUnmanagedRoutes(t, emu, theirs)
 	const addr = "daily_pinless_dialin_route.main"
@@ -137,9 +136,8 @@ func TestAccPinlessDialinRoute_lifecycle(t *testing.T) {
 func TestAccPinlessDialinRoute_userHMACAndSIPOnly(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	number := seedNumbers(emu, 10, 1)[0]
+	emu := env.Dialin(t)
+	number := env.Numbers(t, 10, 1)[0]
 	config := func(secret string) string {
 		return fmt.Sprintf(`%s
 resource "daily_pinless_dialin_route" "number" {
@@ -190,9 +188,7 @@ resource "daily_pinless_dialin_route" "trunk" {
 func TestAccPinlessDialinRoute_errors(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	owned := seedNumbers(emu, 300, 1)[0]
+	owned := env.Numbers(t, 300, 1)[0]
 	inPin := fmt.Sprintf(`%s
 resource "daily_pin_dialin_route" "pin" {
   phone_number = %q
@@ -242,9 +238,8 @@ resource "daily_pinless_dialin_route" "main" {
 func TestAccPinlessDialinRoute_existingRouteMustBeImported(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	env.RequireEmulator(t)
-	emu := env.Emu
-	number := seedNumbers(emu, 400, 1)[0]
+	emu := env.Dialin(t)
+	number := env.Numbers(t, 400, 1)[0]
 	unmanaged := seedUnmanagedRoutes(t, emu, number)
 
 	resource.Test(t, resource.TestCase{
@@ -252,7 +247,7 @@ func TestAccPinlessDialinRoute_existingRouteMustBeImported(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            pinlessRouteConfig(env.ProviderConfig(), number, "https://hooks.example/call", ""),
-				ExpectError:       regexp.MustCompile(`(?s)already has an entry for\s+\+14155550400;\s+import it`),
+				ExpectError:       errorPattern("already has an entry for "+number+"; import it"),
 				ConfigStateChecks: []statecheck.StateCheck{checkUntouched(emu, client.PinlessDialin, unmanaged)},
 			},
 			{

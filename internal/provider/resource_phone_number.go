@@ -157,12 +157,18 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 
 	bought, err := purchase(ctx, r.data.client, number)
-	if bought != nil {
+	switch {
+	case bought != nil && err != nil:
+		// Keep the number in state (Terraform marks it tainted) so it is never lost.
 		plan.setPurchased(bought)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
-	if err != nil {
+		resp.Diagnostics.AddError("Phone number bought but not read back",
+			err.Error()+". It is saved in the state as tainted: run `terraform untaint` on this resource and apply again to keep it rather than replace it.")
+	case err != nil:
 		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
+	default:
+		plan.setPurchased(bought)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	}
 }
 

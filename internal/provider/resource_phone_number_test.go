@@ -3,8 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -373,6 +378,9 @@ func TestAccPhoneNumber_buyAnswerLost(t *testing.T) {
 	env.Emu.SetFaults(emulator.Faults{DropRate: 1, Routes: []string{"POST /buy-phone-number"}})
 	config := phoneNumberConfig(env, fmt.Sprintf("  number = %q", number)) + `
 resource "daily_phone_number" "random" {}
+resource "daily_phone_number" "criteria" {
+  areacode = "212"
+}
 `
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -385,13 +393,14 @@ resource "daily_phone_number" "random" {}
 			Check: resource.ComposeTestCheckFunc(
 				env.checkOwned(t, phoneNumberAddress),
 				env.checkOwned(t, "daily_phone_number.random"),
-				env.checkPurchasedCount(2),
+				env.checkOwned(t, "daily_phone_number.criteria"),
+				env.checkPurchasedCount(3),
 				func(*terraform.State) error {
-					if n := env.Emu.Count("POST /buy-phone-number"); n != 2 {
+					if n := env.Emu.Count("POST /buy-phone-number"); n != 3 {
 						return fmt.Errorf("%d buy requests, want one per resource", n)
 					}
-					if env.Emu.FaultStats().Dropped != 2 {
-						return fmt.Errorf("fault stats %+v: want both buys dropped", env.Emu.FaultStats())
+					if env.Emu.FaultStats().Dropped != 3 {
+						return fmt.Errorf("fault stats %+v: want every buy dropped", env.Emu.FaultStats())
 					}
 					return nil
 				},
@@ -536,4 +545,190 @@ func TestPhoneNumberResource_modifyPlanWarnings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Daily documents other shapes for some answers; the resource must work with all of them.
+func TestAccPhoneNumber_responseVariants(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t, emulator.Options{Variants: emulator.Variants{
+		AvailableKeyPhoneNumber: true, ReleaseDeletedBody: true, RFC1123Dates: true,
+	}})
+	env.RequireEmulator(t)
+	number := env.availableNumber(t, "415", "+14155550166")
+	config := phoneNumberConfig(env, `  ends_with = "0166"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectString(phoneNumberAddress, "number", number),
+					statecheck.ExpectKnownValue(phoneNumberAddress, tfjsonpath.New("created_date"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+				},
+				Check: resource.ComposeTestCheckFunc(env.checkOwned(t, phoneNumberAddress), env.PassReleaseHold()),
+			},
+		},
+	})
+}
+
+// Concurrent buys whose answers are randomly lost must each adopt their own
+// number: buys are serialized so that each reconciliation sees one new number.
+func TestAccPhoneNumber_concurrentBuysLoseAnswers(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	env.Emu.SetFaults(emulator.Faults{DropRate: 0.5, Routes: []string{"POST /buy-phone-number"}})
+	const count = 6
+	config := env.ProviderConfig() + fmt.Sprintf(`
+resource "daily_phone_number" "many" {
+  count = %d
+}
+`, count)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				env.checkPurchasedCount(count),
+				func(s *terraform.State) error {
+					for i := range count {
+						if err := env.checkOwned(t, fmt.Sprintf("daily_phone_number.many.%d", i))(s); err != nil {
+							return err
+						}
+					}
+					if n := env.Emu.Count("POST /buy-phone-number"); n != count {
+						return fmt.Errorf("%d buy requests, want %d", n, count)
+					}
+					return nil
+				},
+				env.PassReleaseHold(),
+			),
+		}},
+	})
+}
+
+// A buy answered with a server error may or may not have happened: the first
+// one below never reaches the emulator and is retried; the second does and is adopted.
+func TestAccPhoneNumber_buyServerErrorReconciled(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	var buys atomic.Int32
+	proxied := *env
+	proxied.URL = interceptingProxy(t, env.URL, func(w http.ResponseWriter, r *http.Request, forward http.Handler) bool {
+		if !isBuy(r) {
+			return false
+		}
+		switch buys.Add(1) {
+		case 1:
+			writeAPIError(w, http.StatusServiceUnavailable, "server-error")
+			return true
+		case 2:
+			forward.ServeHTTP(httptest.NewRecorder(), r)
+			writeAPIError(w, http.StatusBadGateway, "server-error")
+			return true
+		}
+		return false
+	})
+	config := phoneNumberConfig(&proxied, "") + `
+resource "daily_phone_number" "second" {}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				env.checkOwned(t, phoneNumberAddress),
+				env.checkOwned(t, "daily_phone_number.second"),
+				env.checkPurchasedCount(2),
+				func(*terraform.State) error {
+					if n := env.Emu.Count("POST /buy-phone-number"); n != 2 {
+						return fmt.Errorf("emulator saw %d buys, want 2", n)
+					}
+					return nil
+				},
+				env.PassReleaseHold(),
+			),
+		}},
+	})
+}
+
+// A number bought but not read back is kept in state (tainted), so that the
+// next apply releases it instead of leaking it.
+func TestAccPhoneNumber_boughtButNotReadBack(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	var bought, failed atomic.Bool
+	proxied := *env
+	proxied.URL = interceptingProxy(t, env.URL, func(w http.ResponseWriter, r *http.Request, _ http.Handler) bool {
+		if isBuy(r) {
+			bought.Store(true)
+			return false
+		}
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/purchased-phone-numbers") &&
+			bought.Load() && failed.CompareAndSwap(false, true) {
+			writeAPIError(w, http.StatusBadRequest, "invalid-request-error")
+			return true
+		}
+		return false
+	})
+	config := phoneNumberConfig(&proxied, "")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: errorPattern("Phone number bought but not read back", "saved in the state as tainted"),
+			},
+			{
+				PreConfig: func() {
+					if n := len(env.Emu.Purchased()); n != 1 {
+						t.Errorf("%d numbers purchased after the failed read, want 1", n)
+					}
+					env.Emu.Advance(releaseHold + time.Hour)
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(phoneNumberAddress, plancheck.ResourceActionReplace),
+				}},
+				Check: resource.ComposeTestCheckFunc(env.checkOwned(t, phoneNumberAddress), env.checkPurchasedCount(1),
+					env.PassReleaseHold()),
+			},
+		},
+	})
+}
+
+func isBuy(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/buy-phone-number")
+}
+
+func writeAPIError(w http.ResponseWriter, status int, errorType string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, `{"error":%q,"info":"injected by the test proxy"}`, errorType)
+}
+
+// interceptingProxy serves the API at target through a local proxy and
+// returns the proxy's base URL. intercept may answer a request itself
+// (returning true), after forwarding it or not.
+func interceptingProxy(t *testing.T, target string, intercept func(w http.ResponseWriter, r *http.Request, forward http.Handler) bool) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forward := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: u.Scheme, Host: u.Host})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !intercept(w, r, forward) {
+			forward.ServeHTTP(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL + u.Path
 }

@@ -1,0 +1,376 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
+)
+
+// Tests of the robustness issue: faults, races between processes, outages.
+// `make test` runs short versions; `make soak` sets DAILY_SOAK_ROUNDS and
+// DAILY_RACE_ROUNDS to 20.
+
+// envRounds reads a round count from the environment.
+func envRounds(t *testing.T, name string, def int) int {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("%s=%q: want a positive integer", name, v)
+	}
+	return n
+}
+
+// soakFaults is the weather of the soak: 30% of requests refused before any
+// work (429/500/503) and 10% of answers lost after the change was committed.
+var soakFaults = emulator.Faults{FailRate: 0.3, FailStatuses: []int{429, 500, 503}, DropRate: 0.1}
+
+// TestAccSoak creates, updates and destroys 30 routes per round next to 2
+// unmanaged ones, under faults the whole time. Every round: nothing lost or
+// duplicated, no hmac rotated, the unmanaged entries byte-identical, the plan empty.
+func TestAccSoak(t *testing.T) {
+	t.Parallel()
+	rounds := envRounds(t, "DAILY_SOAK_ROUNDS", 2)
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	emu := env.Emu
+	numbers := seedNumbers(emu, 500, 32)
+	managed, others := numbers[:30], numbers[30:]
+	unmanaged := seedUnmanagedRoutes(t, emu, others...)
+	emu.SetFaults(soakFaults)
+	wd := newCLIWorkdir(t)
+	must := func(round int, step string, checks ...emuCheck) {
+		t.Helper()
+		for _, c := range checks {
+			if err := c(); err != nil {
+				t.Fatalf("round %d, %s: %v", round, step, err)
+			}
+		}
+	}
+	webhooks := func(round int, updated bool) func(string) string {
+		return func(n string) string {
+			// The update changes every other route, so updates and no-ops mix.
+			if updated && n[len(n)-1]%2 == 0 {
+				return fmt.Sprintf("https://hooks.example/r%d/updated", round)
+			}
+			return fmt.Sprintf("https://hooks.example/r%d", round)
+		}
+	}
+	checkWebhooks := func(hook func(string) string) emuCheck {
+		return func() error {
+			for _, n := range managed {
+				if err := checkEntry(emu, client.PinlessDialin, n, map[string]any{"room_creation_api": hook(n)})(); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+
+	for round := 1; round <= rounds; round++ {
+		created := webhooks(round, false)
+		wd.write(forEachRoutesConfig(env.ProviderConfig(), managed, created))
+		wd.apply()
+		must(round, "create", checkArrayKeys(emu, client.PinlessDialin, numbers...),
+			checkUntouched(emu, client.PinlessDialin, unmanaged), checkWebhooks(created))
+		hmacs := hmacsOf(emu, client.PinlessDialin)
+		if wd.planHasChanges() {
+			t.Fatalf("round %d: the plan after create is not empty", round)
+		}
+
+		updated := webhooks(round, true)
+		wd.write(forEachRoutesConfig(env.ProviderConfig(), managed, updated))
+		wd.apply()
+		must(round, "update", checkArrayKeys(emu, client.PinlessDialin, numbers...),
+			checkUntouched(emu, client.PinlessDialin, unmanaged), checkWebhooks(updated))
+		if after := hmacsOf(emu, client.PinlessDialin); !maps.Equal(after, hmacs) {
+			t.Fatalf("round %d: hmacs rotated by the update:\nbefore %v\nafter  %v", round, hmacs, after)
+		}
+		if wd.planHasChanges() {
+			t.Fatalf("round %d: the plan after update is not empty", round)
+		}
+
+		wd.destroy()
+		must(round, "destroy", checkArrayKeys(emu, client.PinlessDialin, others...),
+			checkUntouched(emu, client.PinlessDialin, unmanaged))
+	}
+	stats := emu.FaultStats()
+	t.Logf("soak: %d rounds of create/update/destroy of 30 routes beside 2 unmanaged; faults injected: %d refused, %d answers lost after commit",
+		rounds, stats.Failed, stats.Dropped)
+	if stats.Failed == 0 || stats.Dropped == 0 {
+		t.Errorf("the fault injection did not fire (%+v): this test proved nothing", stats)
+	}
+}
+
+// 50 random buys whose answers are all lost after the purchase: the provider
+// finds each number it bought, so every one is in state and none is leaked.
+func TestAccPhoneNumber_fiftyBuysAnswersLost(t *testing.T) {
+	t.Parallel()
+	const n = 50
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	emu := env.Emu
+	emu.SetFaults(emulator.Faults{DropRate: 1, Routes: []string{"POST /buy-phone-number"}})
+	config := env.ProviderConfig() + fmt.Sprintf(`
+resource "daily_phone_number" "n" {
+  count = %d
+}
+`, n)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				func(s *terraform.State) error {
+					var inState []string
+					for _, rs := range s.RootModule().Resources {
+						if rs.Type == "daily_phone_number" {
+							inState = append(inState, rs.Primary.ID)
+						}
+					}
+					var owned []string
+					for _, p := range emu.Purchased() {
+						owned = append(owned, p.ID)
+					}
+					slices.Sort(inState)
+					slices.Sort(owned)
+					if len(inState) != n || !slices.Equal(inState, owned) {
+						return fmt.Errorf("state holds %d numbers, the domain owns %d: a number was leaked or lost\nstate %v\nowned %v",
+							len(inState), len(owned), inState, owned)
+					}
+					stats := emu.FaultStats()
+					t.Logf("%d random buys, %d answers lost after the purchase: %d numbers owned, all %d in state",
+						n, stats.Dropped, len(owned), len(inState))
+					if stats.Dropped < n {
+						return fmt.Errorf("only %d buy answers were dropped, want at least %d", stats.Dropped, n)
+					}
+					return nil
+				},
+				env.PassReleaseHold(),
+			),
+		}},
+	})
+}
+
+// A Daily outage longer than the retry budget fails the apply with a clear
+// error and records nothing that is not there; once Daily is back, the next
+// apply creates the routes and the plan after it is empty.
+func TestAccPinlessDialinRoute_outage(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	emu := env.Emu
+	numbers := seedNumbers(emu, 600, 7)
+	managed, others := numbers[:5], numbers[5:]
+	unmanaged := seedUnmanagedRoutes(t, emu, others...)
+	var config strings.Builder
+	fmt.Fprintf(&config, "provider \"daily\" {\n  api_url = %q\n  api_key = %q\n  retry_max_duration = \"2s\"\n}\n", env.URL, env.Key)
+	for i, n := range managed {
+		fmt.Fprintf(&config, "resource \"daily_pinless_dialin_route\" \"r%d\" {\n  phone_number = %q\n  room_creation_api = \"https://hooks.example/call\"\n}\n", i, n)
+	}
+	started := time.Now()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             destroyed(checkArrayKeys(emu, client.PinlessDialin, others...), checkUntouched(emu, client.PinlessDialin, unmanaged)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { emu.SetFaults(emulator.Faults{FailRate: 1, FailStatuses: []int{503}}) },
+				Config:    config.String(),
+				// Each route's error says what failed, why, and that it gave up.
+				ExpectError: errorPattern("Could not create pinless dial-in route", "not confirmed after", "gave up after", "HTTP 503 server-error"),
+			},
+			{
+				// Nothing was written, so state must claim nothing: the plan
+				// creates all five again (a non-empty plan is expected).
+				PreConfig: func() {
+					t.Logf("outage: the failed apply took %s; %d requests refused", time.Since(started).Round(time.Second), emu.FaultStats().Failed)
+					emu.SetFaults(emulator.Faults{})
+					if err := checkArrayKeys(emu, client.PinlessDialin, others...)(); err != nil {
+						t.Errorf("after the failed apply: %v", err)
+					}
+				},
+				Config:             config.String(),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config.String(),
+				Check: func(*terraform.State) error {
+					if err := checkArrayKeys(emu, client.PinlessDialin, numbers...)(); err != nil {
+						return err
+					}
+					return checkUntouched(emu, client.PinlessDialin, unmanaged)()
+				},
+			},
+			{Config: config.String(), PlanOnly: true}, // the plan is empty
+		},
+	})
+}
+
+// An outage that begins between the write and its confirming read leaves the
+// routes at Daily while the apply fails. The next apply must not report them
+// as done before it has seen them, and must end with every route present and
+// an empty plan, without asking the user to import what it wrote itself.
+func TestAccPinlessDialinRoute_outageAfterWrite(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	emu := env.Emu
+	numbers := seedNumbers(emu, 700, 3)
+	wd := newCLIWorkdir(t)
+	config := fmt.Sprintf("provider \"daily\" {\n  api_url = %q\n  api_key = %q\n  retry_max_duration = \"1s\"\n}\n", env.URL, env.Key) +
+		forEachRoutesConfig("", numbers, func(string) string { return "https://hooks.example/call" })
+	wd.write(config)
+
+	// The engine's first read and its write go through; from the write on,
+	// every GET fails, so the write can never be confirmed.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for emu.Count("POST /") == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		emu.SetFaults(emulator.Faults{FailRate: 1, FailStatuses: []int{503}, Routes: []string{"GET /"}})
+	}()
+	var stderr strings.Builder
+	wd.tf.SetStderr(&stderr)
+	err := wd.tf.Apply(context.Background(), wd.reattach)
+	<-done
+	if err == nil {
+		t.Fatal("the apply succeeded although no write could be confirmed")
+	}
+	t.Logf("outage after write: the apply failed as expected:\n%s", stderr.String())
+	stderr.Reset()
+	written := len(emu.DialinArray(client.PinlessDialin))
+	emu.SetFaults(emulator.Faults{})
+
+	if err := wd.tf.Apply(context.Background(), wd.reattach); err != nil {
+		t.Fatalf("the apply after the outage did not repair (%d of %d routes had reached Daily): %v\n%s", written, len(numbers), err, stderr.String())
+	}
+	if err := checkArrayKeys(emu, client.PinlessDialin, numbers...)(); err != nil {
+		t.Fatal(err)
+	}
+	if wd.planHasChanges() {
+		t.Fatal("the plan after the repairing apply is not empty")
+	}
+}
+
+// raceWebhook is the webhook of one route of one process in one round.
+func raceWebhook(proc string, round int) func(string) string {
+	return func(string) string { return fmt.Sprintf("https://%s.example/r%d", proc, round) }
+}
+
+// Two Terraform processes (two working directories, each with its own
+// provider and dial-in engine) on one Daily domain, each owning 20 routes,
+// apply at the same time, round after round. Daily has no compare-and-set,
+// so each process's read-modify-write can drop the other's entries; the
+// engine's confirming re-read must find and restore them. After each round
+// every route of both must be present with its configured webhook.
+func TestAccPinlessDialinRoute_twoProcessesRace(t *testing.T) {
+	t.Parallel()
+	rounds := envRounds(t, "DAILY_RACE_ROUNDS", 4)
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	emu := env.Emu
+	numbers := seedNumbers(emu, 800, 40)
+	sets := map[string][]string{"a": numbers[:20], "b": numbers[20:]}
+	wds := map[string]*cliWorkdir{"a": newCLIWorkdir(t), "b": newCLIWorkdir(t)}
+	// A little latency so that the two read-modify-writes overlap for real.
+	emu.SetFaults(emulator.Faults{Latency: 20 * time.Millisecond})
+
+	// What each process declares in a round: its routes, less 5 of them on
+	// every third round, so creates and deletes race as well as updates.
+	declared := func(proc string, round int) []string {
+		if round%3 == 2 {
+			return sets[proc][5:]
+		}
+		return sets[proc]
+	}
+	// Run fn for both processes at once; t.Fatal is not allowed off the test goroutine.
+	both := func(fn func(proc string, wd *cliWorkdir) error) {
+		t.Helper()
+		var wg sync.WaitGroup
+		errs := make([]error, 0, 2)
+		var mu sync.Mutex
+		for proc, wd := range wds {
+			wg.Go(func() {
+				if err := fn(proc, wd); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("process %s: %w", proc, err))
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for proc, wd := range wds {
+		wd.write(forEachRoutesConfig(env.ProviderConfig(), declared(proc, 0), raceWebhook(proc, 0)))
+	}
+
+	var postsPerRound []int
+	for round := 1; round <= rounds; round++ {
+		for proc, wd := range wds {
+			wd.write(forEachRoutesConfig(env.ProviderConfig(), declared(proc, round), raceWebhook(proc, round)))
+		}
+		emu.ResetCounts()
+		both(func(_ string, wd *cliWorkdir) error { return wd.tf.Apply(context.Background(), wd.reattach) })
+		postsPerRound = append(postsPerRound, emu.Count("POST /"))
+
+		want := slices.Concat(declared("a", round), declared("b", round))
+		if err := checkArrayKeys(emu, client.PinlessDialin, want...)(); err != nil {
+			t.Fatalf("round %d: after both applies: %v", round, err)
+		}
+		for proc := range wds {
+			for _, n := range declared(proc, round) {
+				if err := checkEntry(emu, client.PinlessDialin, n, map[string]any{"room_creation_api": raceWebhook(proc, round)(n)})(); err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+		}
+		both(func(_ string, wd *cliWorkdir) error {
+			changes, err := wd.tf.Plan(context.Background(), wd.reattach)
+			if err == nil && changes {
+				err = errors.New("the plan after the apply is not empty")
+			}
+			return err
+		})
+	}
+
+	// Baseline: the same kind of round with the two applies one after the other.
+	for proc, wd := range wds {
+		wd.write(forEachRoutesConfig(env.ProviderConfig(), sets[proc], raceWebhook(proc, rounds+1)))
+	}
+	emu.ResetCounts()
+	for _, wd := range wds {
+		wd.apply()
+	}
+	serial := emu.Count("POST /")
+	total := 0
+	for _, p := range postsPerRound {
+		total += p
+	}
+	t.Logf("race: %d rounds of two concurrent applies of 20 routes each; POST / per round %v (%d in all); "+
+		"the same round applied serially takes %d POSTs, so about %d writes were re-applies or split batches",
+		rounds, postsPerRound, total, serial, max(total-serial*rounds, 0))
+}
