@@ -101,11 +101,16 @@ func (r *exclusiveResource[R, P]) ValidateConfig(ctx context.Context, req resour
 	if !r.kind.sipOnly {
 		return
 	}
-	var routes map[string]types.Object
+	// Keys often come from resources not created yet: the map is then unknown.
+	var routes types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("routes"), &routes)...)
-	for key, route := range routes {
+	if routes.IsNull() || routes.IsUnknown() {
+		return
+	}
+	for key, element := range routes.Elements() {
+		route, isObject := element.(types.Object)
 		prefix, isSIP := strings.CutPrefix(key, dialin.SIPKeyPrefix)
-		if !isSIP || route.IsNull() || route.IsUnknown() {
+		if !isObject || !isSIP || route.IsNull() || route.IsUnknown() {
 			continue
 		}
 		if v, ok := route.Attributes()["name_prefix"].(types.String); ok && !v.IsNull() && !v.IsUnknown() && v.ValueString() != prefix {

@@ -176,3 +176,55 @@ resource "daily_pin_dialin" "all" {
 		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinDialin)),
 	})
 }
+
+// Route keys usually come from numbers bought in the same apply, so they are
+// unknown at plan time.
+func TestAccDialin_numbersBoughtInTheSameApply(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireBuying(t)
+	emu := env.Dialin(t)
+	var bought []string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + `
+resource "daily_phone_number" "pinless" {}
+resource "daily_phone_number" "pin" {}
+
+resource "daily_pinless_dialin" "all" {
+  routes = {
+    (daily_phone_number.pinless.number) = { room_creation_api = "https://hooks.example/call" }
+  }
+}
+
+resource "daily_pin_dialin_route" "board" {
+  phone_number = daily_phone_number.pin.number
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("daily_pinless_dialin.all", tfjsonpath.New("routes"), knownvalue.MapSizeExact(1)),
+				emuCheck(func() error {
+					bought = nil
+					for _, array := range []string{client.PinlessDialin, client.PinDialin} {
+						for _, raw := range emu.DialinArray(array) {
+							var m map[string]any
+							_ = json.Unmarshal(raw, &m)
+							bought = append(bought, fmt.Sprint(m["phone_number"]))
+						}
+					}
+					if len(bought) != 2 || bought[0] == bought[1] {
+						return fmt.Errorf("want one pinless and one PIN route on the two bought numbers, have %v", bought)
+					}
+					return nil
+				}),
+			},
+			Check: env.PassReleaseHold(),
+		}},
+		CheckDestroy: resource.ComposeTestCheckFunc(
+			destroyed(checkArrayKeys(emu, client.PinlessDialin), checkArrayKeys(emu, client.PinDialin)),
+			env.CheckPhoneNumbersReleased(t),
+		),
+	})
+}

@@ -121,7 +121,10 @@ func (r *routeResource[M, P]) Schema(_ context.Context, _ resource.SchemaRequest
 	if r.kind.sipOnly {
 		phone.MarkdownDescription += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
 		// Without a phone number, name_prefix is the route's identity.
-		prefix := attrs["name_prefix"].(schema.StringAttribute)
+		prefix, ok := attrs["name_prefix"].(schema.StringAttribute)
+		if !ok {
+			panic("pinless route attributes: name_prefix is not a string attribute")
+		}
 		prefix.PlanModifiers = append(prefix.PlanModifiers, stringplanmodifier.RequiresReplaceIf(
 			func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 				var number types.String
