@@ -149,8 +149,8 @@ func validationError(format string, args ...any) response {
 	return errorf(http.StatusBadRequest, "validation-error", format, args...).response()
 }
 
-func isDigits(s string, min, max int) bool {
-	if len(s) < min || len(s) > max {
+func isDigits(s string, minLen, maxLen int) bool {
+	if len(s) < minLen || len(s) > maxLen {
 		return false
 	}
 	for _, c := range s {

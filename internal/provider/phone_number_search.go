@@ -30,9 +30,9 @@ var searchCriteria = []searchCriterion{
 	{"areacode", "Three-digit area code, e.g. `\"415\"`. Cannot be combined with `region` or `city`.", areaCodeValidator()},
 	{"region", "Two-letter US state or Canadian province, e.g. `\"CA\"`. Cannot be combined with `areacode`.", regionValidator()},
 	{"city", "City name; requires `region` and cannot be combined with `areacode`, `starts_with`, `contains` or `ends_with`.", nonBlankStringValidator(100)},
-	{"contains", "3 to 7 digits the number must contain. Cannot be combined with `starts_with`, `ends_with` or `city`.", digitsValidator(3, 7)},
-	{"starts_with", "3 to 7 digits the number must start with (after `+1`). Cannot be combined with `contains`, `ends_with` or `city`.", digitsValidator(3, 7)},
-	{"ends_with", "3 to 7 digits the number must end with. Cannot be combined with `contains`, `starts_with` or `city`.", digitsValidator(3, 7)},
+	{"contains", "3 to 7 digits the number must contain. Cannot be combined with `starts_with`, `ends_with` or `city`.", searchDigitsValidator()},
+	{"starts_with", "3 to 7 digits the number must start with (after `+1`). Cannot be combined with `contains`, `ends_with` or `city`.", searchDigitsValidator()},
+	{"ends_with", "3 to 7 digits the number must end with. Cannot be combined with `contains`, `starts_with` or `city`.", searchDigitsValidator()},
 }
 
 // searchConflicts lists the pairs of criteria Daily refuses together; the

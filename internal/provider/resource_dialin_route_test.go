@@ -247,7 +247,7 @@ func TestAccPinlessDialinRoute_existingRouteMustBeImported(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            pinlessRouteConfig(env.ProviderConfig(), number, "https://hooks.example/call", ""),
-				ExpectError:       errorPattern("already has an entry for "+number+"; import it"),
+				ExpectError:       errorPattern("already has an entry for " + number + "; import it"),
 				ConfigStateChecks: []statecheck.StateCheck{checkUntouched(emu, client.PinlessDialin, unmanaged)},
 			},
 			{

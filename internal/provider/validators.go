@@ -57,10 +57,11 @@ func patternCheck(re *regexp.Regexp, problem string) func(string) error {
 }
 
 var (
-	e164Pattern    = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
-	nanpPattern    = regexp.MustCompile(`^\+1[2-9][0-9]{2}[2-9][0-9]{6}$`)
-	areaCodePatten = regexp.MustCompile(`^[2-9][0-9]{2}$`)
-	regionPattern  = regexp.MustCompile(`^[A-Z]{2}$`)
+	e164Pattern         = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
+	nanpPattern         = regexp.MustCompile(`^\+1[2-9][0-9]{2}[2-9][0-9]{6}$`)
+	areaCodePatten      = regexp.MustCompile(`^[2-9][0-9]{2}$`)
+	regionPattern       = regexp.MustCompile(`^[A-Z]{2}$`)
+	searchDigitsPattern = regexp.MustCompile(`^[0-9]{3,7}$`)
 )
 
 // e164Validator accepts any E.164 number: "+", then 8 to 15 digits, no leading 0.
@@ -95,12 +96,11 @@ func regionValidator() validator.String {
 	}
 }
 
-// digitsValidator accepts strings of min to max ASCII digits.
-func digitsValidator(minLen, maxLen int) validator.String {
-	re := regexp.MustCompile(fmt.Sprintf(`^[0-9]{%d,%d}$`, minLen, maxLen))
+// searchDigitsValidator accepts what Daily's digit filters take: 3 to 7 digits.
+func searchDigitsValidator() validator.String {
 	return stringCheck{
-		want:  fmt.Sprintf("%d to %d digits", minLen, maxLen),
-		check: patternCheck(re, "only digits are allowed, and only that many"),
+		want:  "3 to 7 digits",
+		check: patternCheck(searchDigitsPattern, "only digits are allowed, and only that many"),
 	}
 }
 

@@ -27,7 +27,7 @@ func FuzzInputValidators(f *testing.F) {
 	}
 	validators := map[string]validator.String{
 		"e164": e164Validator(), "us": usPhoneNumberValidator(), "areacode": areaCodeValidator(),
-		"region": regionValidator(), "digits": digitsValidator(3, 7), "url": httpURLValidator(),
+		"region": regionValidator(), "digits": searchDigitsValidator(), "url": httpURLValidator(),
 		"api_url": apiURLValidator(), "base64": base64Validator(), "name": nonBlankStringValidator(100),
 		"duration": durationValidator(0), "route_key": pinlessKind.routeKeyValidator(),
 	}

@@ -43,11 +43,11 @@ func TestStringValidators(t *testing.T) {
 		{"region lower", regionValidator(), "ca", "not a two-letter code"},
 		{"region long", regionValidator(), "CAL", "not a two-letter code"},
 
-		{"digits 3", digitsValidator(3, 7), "555", ""},
-		{"digits 7", digitsValidator(3, 7), "5550123", ""},
-		{"digits 2", digitsValidator(3, 7), "55", "only digits"},
-		{"digits 8", digitsValidator(3, 7), "55501234", "only digits"},
-		{"digits letter", digitsValidator(3, 7), "55a", "only digits"},
+		{"digits 3", searchDigitsValidator(), "555", ""},
+		{"digits 7", searchDigitsValidator(), "5550123", ""},
+		{"digits 2", searchDigitsValidator(), "55", "only digits"},
+		{"digits 8", searchDigitsValidator(), "55501234", "only digits"},
+		{"digits letter", searchDigitsValidator(), "55a", "only digits"},
 
 		{"url https", httpURLValidator(), "https://example.com/dialin?x=1", ""},
 		{"url http", httpURLValidator(), "http://example.com", ""},
