@@ -22,11 +22,11 @@ import (
 // Options are the settings shared by every scenario.
 type Options struct {
 	Terraform   string        // terraform binary
-	Provider    string        // provider binary, run with -debug
+	Provider    string        // provider binary, found by Terraform through dev_overrides
 	Latency     time.Duration // added by the emulator to every request
 	Parallelism int           // terraform -parallelism
 	// KeepDir keeps each scenario's working directory (configuration, state
-	// and logs); it is always kept when a scenario fails.
+	// and Terraform's output); it is always kept when a scenario fails.
 	KeepDir bool
 }
 
@@ -52,6 +52,7 @@ type Phase struct {
 	GETs, POSTs int // GET / and POST / (the domain config, dial-in arrays included)
 	RateLimited int // requests the emulator answered 429 for exceeding 20/s
 	Wall        time.Duration
+	PeakRSS     int64 // bytes, the provider process Terraform started for the command
 }
 
 // Requests is the number of calls to the domain endpoint.
@@ -63,7 +64,11 @@ type Result struct {
 	Create  Phase // terraform apply on empty state
 	Refresh Phase // terraform plan, which refreshes every resource
 	Destroy Phase // terraform destroy, its own refresh included
-	PeakRSS int64 // bytes, provider process, whole scenario
+}
+
+// PeakRSS is the largest provider peak memory of the three commands, in bytes.
+func (r Result) PeakRSS() int64 {
+	return max(r.Create.PeakRSS, r.Refresh.PeakRSS, r.Destroy.PeakRSS)
 }
 
 // RateLimited is the number of 429s over all phases.
@@ -99,10 +104,16 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 	if sc.Naive {
 		window = "0s"
 	}
+	provider, err := filepath.Abs(opts.Provider)
+	if err != nil {
+		return res, err
+	}
 	files := map[string]string{
 		"main.tf": configuration(sc.Kind, apiURL, emu.APIKey(), window, nums),
-		// An empty CLI configuration: no user mirrors, overrides or caches.
-		"cli.tfrc": "",
+		// Only our build of the provider: no user mirrors, overrides or caches.
+		// Terraform starts it once per command, as it would a released one.
+		"cli.tfrc": fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+			"daily-tf/daily", filepath.Dir(provider)),
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
@@ -114,55 +125,34 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 		return res, err
 	}
 	defer tfLog.Close()
-	providerLog, err := os.Create(filepath.Join(dir, "provider.log"))
-	if err != nil {
-		return res, err
-	}
-	defer providerLog.Close()
-
-	prov, err := startProvider(opts.Provider, providerLog)
-	if err != nil {
-		return res, err
-	}
-	stopped := false
-	defer func() {
-		if !stopped {
-			_, _ = prov.stop()
-		}
-	}()
 
 	env := append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+prov.reattach,
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"),
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 	)
-	terraform := func(args ...string) error {
+	// measure runs one Terraform command and counts what it cost. With
+	// dev_overrides there is nothing to install: no terraform init.
+	measure := func(phase *Phase, args ...string) error {
 		fmt.Fprintf(tfLog, "\n$ terraform %v\n", args)
 		cmd := exec.CommandContext(ctx, opts.Terraform, append(args, "-no-color", "-input=false")...)
 		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, tfLog, tfLog
-		if err := cmd.Run(); err != nil {
+		emu.ResetCounts()
+		limited := emu.FaultStats().RateLimited
+		rss := watchRSS(provider)
+		start := time.Now()
+		err := cmd.Run()
+		phase.Wall = time.Since(start)
+		phase.PeakRSS = rss.stop()
+		phase.GETs, phase.POSTs = emu.Count("GET /"), emu.Count("POST /")
+		phase.RateLimited = emu.FaultStats().RateLimited - limited
+		if err != nil {
 			return fmt.Errorf("terraform %s: %w", args[0], err)
 		}
 		return nil
 	}
-	// measure runs one Terraform command and counts what it cost.
-	measure := func(phase *Phase, args ...string) error {
-		emu.ResetCounts()
-		limited := emu.FaultStats().RateLimited
-		start := time.Now()
-		err := terraform(args...)
-		phase.Wall = time.Since(start)
-		phase.GETs, phase.POSTs = emu.Count("GET /"), emu.Count("POST /")
-		phase.RateLimited = emu.FaultStats().RateLimited - limited
-		return err
-	}
 	parallelism := "-parallelism=" + strconv.Itoa(opts.Parallelism)
 
-	// Reattached providers are not installed, so init works offline.
-	if err := terraform("init"); err != nil {
-		return res, err
-	}
 	if err := measure(&res.Create, "apply", "-auto-approve", parallelism); err != nil {
 		return res, err
 	}
@@ -181,10 +171,7 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 	if err := checkRoutes(emu, nil); err != nil {
 		return res, fmt.Errorf("after destroy: %w", err)
 	}
-
-	stopped = true
-	res.PeakRSS, err = prov.stop()
-	return res, err
+	return res, nil
 }
 
 // checkRoutes fails unless the emulator's pinless_dialin array holds exactly

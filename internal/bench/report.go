@@ -11,7 +11,7 @@ import (
 // scenarios get a row saying how to run them.
 func Table(results []Result, skipped []Skipped) string {
 	var b strings.Builder
-	b.WriteString("| Scenario | N | Create POST | Create GET | Create wall | Refresh GET | Refresh wall | Destroy POST | Destroy GET | Destroy wall | Peak RSS | 429s |\n")
+	b.WriteString("| Scenario | N | Create POST | Create GET | Create wall | Refresh GET | Refresh wall | Destroy POST | Destroy GET | Destroy wall | Provider peak RSS | 429s |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, r := range results {
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %d | %s | %d | %d | %s | %.1f MB | %d |\n",
@@ -19,7 +19,7 @@ func Table(results []Result, skipped []Skipped) string {
 			r.Create.POSTs, r.Create.GETs, seconds(r.Create.Wall),
 			r.Refresh.GETs, seconds(r.Refresh.Wall),
 			r.Destroy.POSTs, r.Destroy.GETs, seconds(r.Destroy.Wall),
-			float64(r.PeakRSS)/(1<<20), r.RateLimited())
+			float64(r.PeakRSS())/(1<<20), r.RateLimited())
 		if !r.Naive {
 			continue
 		}
@@ -31,7 +31,7 @@ func Table(results []Result, skipped []Skipped) string {
 				ratio(r.Refresh.GETs, base.Refresh.GETs), ratio(r.Refresh.Wall, base.Refresh.Wall),
 				ratio(r.Destroy.POSTs, base.Destroy.POSTs), ratio(r.Destroy.GETs, base.Destroy.GETs),
 				ratio(r.Destroy.Wall, base.Destroy.Wall),
-				ratio(r.PeakRSS, base.PeakRSS))
+				ratio(r.PeakRSS(), base.PeakRSS()))
 		}
 	}
 	for _, s := range skipped {
@@ -113,11 +113,11 @@ func Goals(results []Result) []string {
 	if len(results) > 0 {
 		peak := results[0]
 		for _, r := range results[1:] {
-			if r.PeakRSS > peak.PeakRSS {
+			if r.PeakRSS() > peak.PeakRSS() {
 				peak = r
 			}
 		}
-		mb := float64(peak.PeakRSS) / (1 << 20)
+		mb := float64(peak.PeakRSS()) / (1 << 20)
 		verdict := "met"
 		if mb >= 60 {
 			verdict = "**NOT met**"

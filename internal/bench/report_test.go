@@ -9,17 +9,15 @@ import (
 func TestTableRatioAndGoals(t *testing.T) {
 	batched := Result{
 		Scenario: Scenario{Kind: Routes, N: 100},
-		Create:   Phase{POSTs: 10, GETs: 20, Wall: 2 * time.Second},
+		Create:   Phase{POSTs: 10, GETs: 20, Wall: 2 * time.Second, PeakRSS: 30 << 20},
 		Refresh:  Phase{GETs: 10, Wall: time.Second},
 		Destroy:  Phase{POSTs: 10, GETs: 30, Wall: 2 * time.Second},
-		PeakRSS:  30 << 20,
 	}
 	naive := Result{
 		Scenario: Scenario{Kind: Routes, N: 100, Naive: true},
-		Create:   Phase{POSTs: 100, GETs: 200, Wall: 20 * time.Second},
+		Create:   Phase{POSTs: 100, GETs: 200, Wall: 20 * time.Second, PeakRSS: 30 << 20},
 		Refresh:  Phase{GETs: 100, Wall: 2 * time.Second, RateLimited: 3},
 		Destroy:  Phase{POSTs: 100, GETs: 300, Wall: 20 * time.Second},
-		PeakRSS:  30 << 20,
 	}
 	table := Table([]Result{batched, naive}, []Skipped{{Scenario{Kind: Routes, N: 1000, Naive: true}, "opt-in"}})
 	for _, want := range []string{

@@ -211,11 +211,13 @@ func dialinBody(arrays map[string][]json.RawMessage) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-// postDomain retries only on 429: any other failure may have applied the
-// change, and the caller reconciles by reading the domain again.
+// postDomain never retries. Any failure but a 429 may have applied the
+// change; and the body was built from an earlier read, so sending it again
+// after a backoff could undo what another writer did meanwhile. The caller
+// reads the domain again and decides (see package dialin).
 func (c *Client) postDomain(ctx context.Context, body []byte) (*Domain, error) {
 	var d Domain
-	if err := c.do(ctx, request{method: http.MethodPost, path: "/", body: body, retry: isRateLimited}, &d); err != nil {
+	if err := c.do(ctx, request{method: http.MethodPost, path: "/", body: body, retry: never}, &d); err != nil {
 		return nil, err
 	}
 	return checkDomain(&d)

@@ -33,6 +33,8 @@ type request struct {
 	emptyOK bool // a 2xx without body is a success
 }
 
+func never(error) bool { return false }
+
 // isRateLimited is the retry policy of non-idempotent calls: a 429 was
 // refused before any work was done, so sending it again is safe.
 func isRateLimited(err error) bool {

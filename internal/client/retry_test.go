@@ -143,24 +143,30 @@ func TestCancelDuringRequest(t *testing.T) {
 	}
 }
 
-func TestNonIdempotentCallsRetryOnlyOn429(t *testing.T) {
+// A buy refused with 429 did nothing and is sent again. A domain POST is not:
+// its body was built from an earlier read, and re-sending it after a backoff
+// could overwrite another writer's change; the dial-in engine reads afresh.
+func TestNonIdempotentCallsAreNotRetriedBlindly(t *testing.T) {
 	t.Parallel()
-	calls := map[string]func(*Client) error{
-		"UpdateDomain": func(c *Client) error {
+	calls := map[string]struct {
+		call         func(*Client) error
+		retriedOn429 bool
+	}{
+		"UpdateDomain": {call: func(c *Client) error {
 			_, err := c.UpdateDomain(context.Background(), map[string]any{"lang": "fr"})
 			return err
-		},
-		"SetDialinArrays": func(c *Client) error {
+		}},
+		"SetDialinArrays": {call: func(c *Client) error {
 			_, err := c.SetDialinArrays(context.Background(), map[string][]json.RawMessage{PinlessDialin: nil})
 			return err
-		},
-		"BuyPhoneNumber": func(c *Client) error {
+		}},
+		"BuyPhoneNumber": {retriedOn429: true, call: func(c *Client) error {
 			_, err := c.BuyPhoneNumber(context.Background(), "+18058700061")
 			return err
-		},
+		}},
 	}
 	success := `{"domain_name":"acme","config":{},"id":"n-1","number":"+18058700061"}`
-	for name, call := range calls {
+	for name, tc := range calls {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			for _, failure := range []struct {
@@ -171,13 +177,17 @@ func TestNonIdempotentCallsRetryOnlyOn429(t *testing.T) {
 				{"EOF", func(w http.ResponseWriter, _ *http.Request) { dropConnection(t, w) }},
 			} {
 				c, ts, _ := newTestClient(t, sequence(failure.handler, answer(200, success)))
-				if err := call(c); err == nil || ts.requests.Load() != 1 {
+				if err := tc.call(c); err == nil || ts.requests.Load() != 1 {
 					t.Errorf("%s: err = %v after %d requests, want a failure after 1", failure.name, err, ts.requests.Load())
 				}
 			}
 			c, ts, _ := newTestClient(t, sequence(answer(429, `{"error":"rate-limit-error"}`), answer(200, success)))
-			if err := call(c); err != nil || ts.requests.Load() != 2 {
+			err := tc.call(c)
+			switch {
+			case tc.retriedOn429 && (err != nil || ts.requests.Load() != 2):
 				t.Errorf("429: err = %v after %d requests, want success after 2", err, ts.requests.Load())
+			case !tc.retriedOn429 && (!IsRetryable(err) || ts.requests.Load() != 1):
+				t.Errorf("429: err = %v after %d requests, want a retryable failure after 1", err, ts.requests.Load())
 			}
 		})
 	}

@@ -100,7 +100,10 @@ func (e *ExistsError) Error() string {
 	return fmt.Sprintf("%s already has an entry for %s; import it instead of creating it", e.Array, e.Key)
 }
 
-// Create adds a route and fails with *ExistsError if its key is taken.
+// Create adds a route and fails with *ExistsError if its key is taken by an
+// entry that differs from spec. An entry that already matches spec is taken
+// as it is (hmac and all): typically one an earlier, failed apply wrote but
+// could not confirm, and taking it over changes nothing.
 func (e *Engine) Create(ctx context.Context, array string, spec RouteSpec) (Entry, error) {
 	return e.put(ctx, array, spec, true)
 }
@@ -120,7 +123,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 				return append(slices.Clip(current), spec.apply(nil)), nil
 			}
 			// After an ambiguous failure the entry found may be our own.
-			if mustBeNew && !mayBeApplied {
+			if mustBeNew && !mayBeApplied && !spec.satisfiedBy(current[i]) {
 				return nil, &ExistsError{Array: array, Key: spec.Key}
 			}
 			next := slices.Clone(current)

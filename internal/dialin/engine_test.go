@@ -192,6 +192,21 @@ func TestCreateRefusesAnExistingRoute(t *testing.T) {
 	}
 }
 
+func TestCreateTakesOverAnEntryThatAlreadyMatches(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	eng := New(f, testOptions())
+	got, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000001", "https://other.example/hook"))
+	if err != nil {
+		t.Fatalf("creating a route that is already there as specified: %v", err)
+	}
+	if string(got.Raw) != unmanaged {
+		t.Errorf("the matching entry changed: %s", got.Raw)
+	}
+	if _, posts := f.counts(); posts != 0 {
+		t.Errorf("taking over a matching entry wrote %d times", posts)
+	}
+}
+
 func TestPutKeepsHMACSipURIAndUnknownFields(t *testing.T) {
 	f := newFakeDaily(unmanaged)
 	eng := New(f, testOptions())

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
-	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
@@ -245,17 +244,8 @@ func (r *routeResource[M, P]) write(ctx context.Context, verb string, getPlan fu
 	entry, err := put(ctx, r.kind.array, model.route().spec(key))
 	if err != nil {
 		detail := err.Error()
-		switch {
-		case errors.As(err, new(*dialin.ExistsError)):
+		if errors.As(err, new(*dialin.ExistsError)) {
 			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
-		case verb == "create" && mayHaveWritten(err):
-			// The write may have reached Daily without being confirmed. Record
-			// the route (Terraform marks it tainted) so that the next plan reads
-			// it back and replaces it, instead of refusing to create over an
-			// entry this apply wrote itself.
-			r.fill(model, dialin.Entry{Fields: model.route().spec(key).Set})
-			diags.Append(state.Set(ctx, &m)...)
-			detail += ". The route may have reached Daily anyway: it is recorded as tainted, and the next apply checks it and replaces it"
 		}
 		diags.AddError(fmt.Sprintf("Could not %s %s %s", verb, r.kind.noun, key), detail)
 		return
@@ -269,14 +259,4 @@ func (r *routeResource[M, P]) fill(model P, entry dialin.Entry) {
 	model.ident().ID = types.StringValue(entry.Key())
 	model.ident().PhoneNumber = stringField(entry, "phone_number")
 	model.route().load(entry)
-}
-
-// mayHaveWritten reports whether a failed change may still have been applied:
-// anything but Daily refusing the request outright (a 4xx other than 429).
-func mayHaveWritten(err error) bool {
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500 && apiErr.StatusCode != 429 {
-		return false
-	}
-	return true
 }
