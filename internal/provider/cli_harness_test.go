@@ -26,8 +26,10 @@ type cliWorkdir struct {
 }
 
 // newCLIWorkdir serves a fresh provider instance (its own dial-in engine, as a
-// separate terraform process would have) and returns a working dir attached to it.
-func newCLIWorkdir(t *testing.T) *cliWorkdir {
+// separate terraform process would have) and returns a working dir attached to
+// it. serveOpts adds to how the provider is served, e.g. a logging sink: by
+// default an in-process provider logs nowhere a test can read.
+func newCLIWorkdir(t *testing.T, serveOpts ...tf6server.ServeOpt) *cliWorkdir {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the terraform CLI")
@@ -48,19 +50,21 @@ func newCLIWorkdir(t *testing.T) *cliWorkdir {
 	if err := tf.SetEnv(map[string]string{"TF_CLI_CONFIG_FILE": filepath.Join(dir, "none.tfrc"), "CHECKPOINT_DISABLE": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	return &cliWorkdir{t: t, tf: tf, reattach: tfexec.Reattach(serveProvider(t))}
+	return &cliWorkdir{t: t, tf: tf, reattach: tfexec.Reattach(serveProvider(t, serveOpts...))}
 }
 
-func serveProvider(t *testing.T) tfexec.ReattachInfo {
+func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.ReattachInfo {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig)
 	closed := make(chan struct{})
 	go func() {
-		err := tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()),
+		opts := append([]tf6server.ServeOpt{
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithoutLogStderrOverride())
+			tf6server.WithoutLogStderrOverride(),
+		}, serveOpts...)
+		err := tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()), opts...)
 		if err != nil {
 			t.Error(err)
 		}

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -41,7 +38,7 @@ func TestAccSecrets_notInTraceLogs(t *testing.T) {
 	providerLog, coreLog := filepath.Join(dir, "provider.log"), filepath.Join(dir, "terraform.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", providerLog)
-	wd := newLoggingCLIWorkdir(t)
+	wd := newCLIWorkdir(t, tf6server.WithLoggingSink(t))
 	if err := wd.tf.SetLog("TRACE"); err != nil {
 		t.Fatal(err)
 	}
@@ -137,39 +134,4 @@ resource "daily_pinless_dialin_route" "minted" {
 	}
 	t.Logf("secrets: %d secrets (API key and %d hmacs) searched in %d bytes of provider log and %d bytes of terraform log",
 		len(secrets), len(secrets)-1, len(logs["the provider log"]), len(logs["the terraform log"]))
-}
-
-// newLoggingCLIWorkdir is newCLIWorkdir with the provider's logs sent to the
-// test logging sink (TF_LOG, TF_ACC_LOG_PATH), as a real provider's logs
-// would reach Terraform's log; by default an in-process provider logs nowhere
-// that a test can read.
-func newLoggingCLIWorkdir(t *testing.T) *cliWorkdir {
-	t.Helper()
-	wd := newCLIWorkdir(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	reattach := make(chan *plugin.ReattachConfig)
-	closed := make(chan struct{})
-	go func() {
-		err := tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()),
-			tf6server.WithDebug(ctx, reattach, closed),
-			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
-			tf6server.WithoutLogStderrOverride(),
-			tf6server.WithLoggingSink(t))
-		if err != nil {
-			t.Error(err)
-		}
-	}()
-	cfg := <-reattach
-	t.Cleanup(func() {
-		cancel()
-		<-closed
-	})
-	wd.reattach = tfexec.Reattach(tfexec.ReattachInfo{providerAddress: {
-		Protocol:        string(cfg.Protocol),
-		ProtocolVersion: cfg.ProtocolVersion,
-		Pid:             cfg.Pid,
-		Test:            cfg.Test,
-		Addr:            tfexec.ReattachConfigAddr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
-	}})
-	return wd
 }
