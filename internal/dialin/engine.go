@@ -158,8 +158,9 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 // place, their unmanaged fields and, unless a spec sets one, their hmac.
 func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec) ([]Entry, error) {
 	return e.submit(&change{
-		ctx:   ctx,
-		array: array,
+		ctx:       ctx,
+		array:     array,
+		exclusive: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
 			next := make([]Entry, 0, len(specs))
 			wanted := map[string]bool{}
@@ -200,8 +201,12 @@ type change struct {
 	array string
 	// mutate returns the array with the change made. mayBeApplied is true
 	// once a write carrying this change may have reached Daily.
-	mutate       func(current []Entry, mayBeApplied bool) ([]Entry, error)
-	confirmed    func(entries []Entry) bool
+	mutate    func(current []Entry, mayBeApplied bool) ([]Entry, error)
+	confirmed func(entries []Entry) bool
+	// exclusive changes own the whole array: they would overwrite any other
+	// writer anyway, so Daily's answer to the write confirms them, without
+	// the confirming re-read that guards changes living beside other writers.
+	exclusive    bool
 	mayBeApplied bool
 	done         chan outcome
 }
@@ -356,22 +361,27 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		return live, err, false
 	}
 	var inWrite, missing []*change
+	reread := false
 	for _, c := range live {
 		if c.confirmed(written[c.array]) {
 			inWrite = append(inWrite, c)
+			reread = reread || !c.exclusive
 		} else {
 			missing = append(missing, c)
 		}
+	}
+	if !reread {
+		return append(missing, e.settle(inWrite, written)...), nil, false
 	}
 
 	// Re-read after a pause: a writer that read before our POST and wrote
 	// after it has dropped our entries by now, and we write them again.
 	e.sleep(ctx, e.opts.VerifyDelay)
-	reread, err := e.get(ctx)
+	confirming, err := e.get(ctx)
 	if err != nil {
 		return live, err, false
 	}
-	return append(missing, e.settle(inWrite, reread)...), nil, false
+	return append(missing, e.settle(inWrite, confirming)...), nil, false
 }
 
 // settle finishes the changes confirmed in snap and returns the others.

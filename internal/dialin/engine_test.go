@@ -388,6 +388,10 @@ func TestReplaceAllAdoptsMatchingEntriesWithoutChurn(t *testing.T) {
 		t.Fatalf("got %d entries (%s), want the adopted entry byte-identical", len(entries), f.raw(client.PinlessDialin))
 	}
 
+	if gets, posts := f.counts(); gets != 1 || posts != 1 {
+		t.Errorf("replacing the array: %d GETs and %d POSTs, want 1 and 1 (Daily's answer confirms an exclusive write)", gets, posts)
+	}
+
 	_, postsBefore := f.counts()
 	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}); err != nil {
 		t.Fatal(err)
