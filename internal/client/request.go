@@ -19,7 +19,7 @@ import (
 const (
 	maxResponseBody = 10 << 20 // guards against a runaway answer exhausting memory
 	maxInfoExcerpt  = 200      // runes of a non-JSON error body kept in APIError.Info
-	maxLoggedBody   = 4 << 10 // bytes of a body in the debug log: enough to debug, yet a 1000-route array does not bloat every log buffer
+	maxLoggedBody   = 4 << 10  // bytes of a body in the debug log: enough to debug, yet a 1000-route array does not bloat every log buffer
 )
 
 // request describes one API call. retry decides whether a failed attempt may
