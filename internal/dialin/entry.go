@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 )
 
 // Entry is one dial-in route. Raw is the entry exactly as Daily returned it (or
@@ -56,6 +57,17 @@ func (e Entry) Key() string {
 		return n
 	}
 	return SIPKeyPrefix + e.String("name_prefix")
+}
+
+// KeyFields returns the fields an entry with key must hold: its phone_number,
+// or for a SIP key its name_prefix.
+func KeyFields(key string) map[string]json.RawMessage {
+	field, value := "phone_number", key
+	if prefix, ok := strings.CutPrefix(key, SIPKeyPrefix); ok {
+		field, value = "name_prefix", prefix
+	}
+	raw, _ := json.Marshal(value) // a string always marshals
+	return map[string]json.RawMessage{field: raw}
 }
 
 // RouteSpec is the desired content of one entry.

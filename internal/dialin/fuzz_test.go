@@ -28,10 +28,10 @@ func FuzzParseEntry(f *testing.F) {
 			return
 		}
 		key := en.Key()
-		set := keyFieldsFor(key)
-		set["room_creation_api"] = mustMarshal(webhook)
+		set := KeyFields(key)
+		set["room_creation_api"] = jsonString(webhook)
 		if hmac != "" {
-			set["hmac"] = mustMarshal(hmac)
+			set["hmac"] = jsonString(hmac)
 		}
 		spec := RouteSpec{Key: key, Set: set, Managed: []string{"phone_number", "room_creation_api", "name_prefix", "hmac"}, Preserve: []string{"hmac"}}
 		out := spec.apply(&en)
@@ -80,19 +80,4 @@ func FuzzSnapshot(f *testing.F) {
 			}
 		}
 	})
-}
-
-func keyFieldsFor(key string) map[string]json.RawMessage {
-	if len(key) > len(SIPKeyPrefix) && key[:len(SIPKeyPrefix)] == SIPKeyPrefix {
-		return map[string]json.RawMessage{"name_prefix": mustMarshal(key[len(SIPKeyPrefix):])}
-	}
-	return map[string]json.RawMessage{"phone_number": mustMarshal(key)}
-}
-
-func mustMarshal(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
 }

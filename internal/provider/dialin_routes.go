@@ -2,7 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -57,7 +56,7 @@ type PinlessRoute struct {
 var pinlessManaged = []string{"phone_number", "room_creation_api", "name_prefix", "hold_music_url", "timeout_config", "hmac"}
 
 func (r *PinlessRoute) spec(key string) dialin.RouteSpec {
-	set := keyFields(key)
+	set := dialin.KeyFields(key)
 	putString(set, "room_creation_api", r.RoomCreationAPI)
 	putString(set, "name_prefix", r.NamePrefix)
 	putString(set, "hold_music_url", r.HoldMusicURL)
@@ -129,7 +128,7 @@ type PinRoute struct {
 var pinManaged = []string{"phone_number", "name_prefix", "ivr_greeting"}
 
 func (r *PinRoute) spec(key string) dialin.RouteSpec {
-	set := keyFields(key)
+	set := dialin.KeyFields(key)
 	putString(set, "name_prefix", r.NamePrefix)
 	putMessage(set, "ivr_greeting", r.IVRGreeting)
 	return dialin.RouteSpec{Key: key, Set: set, Managed: pinManaged}
@@ -171,14 +170,6 @@ func (k arrayKind) routeKeyValidator() validator.String {
 		want:  `"sip:" followed by the route's name_prefix`,
 		check: patternCheck(sipKeyPattern, "not a SIP route key"),
 	})
-}
-
-// keyFields starts the fields of an entry with what its key implies.
-func keyFields(key string) map[string]json.RawMessage {
-	if prefix, ok := strings.CutPrefix(key, dialin.SIPKeyPrefix); ok {
-		return map[string]json.RawMessage{"name_prefix": mustJSON(prefix)}
-	}
-	return map[string]json.RawMessage{"phone_number": mustJSON(key)}
 }
 
 func putString(set map[string]json.RawMessage, field string, v types.String) {
