@@ -159,11 +159,13 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 	bought, err := purchase(ctx, r.data.client, number)
 	switch {
 	case bought != nil && err != nil:
-		// Keep the number in state (Terraform marks it tainted) so it is never lost.
+		// The number is bought: record it as created, so that it is neither
+		// lost nor tainted (a replacement would try to release it, which Daily
+		// refuses for 14 days). The next refresh fills in the details.
 		plan.setPurchased(bought)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.AddError("Phone number bought but not read back",
-			err.Error()+". It is saved in the state as tainted: run `terraform untaint` on this resource and apply again to keep it rather than replace it.")
+		resp.Diagnostics.AddWarning("Phone number bought, details not read yet",
+			err.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
 	default:
