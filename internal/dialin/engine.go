@@ -290,7 +290,7 @@ func (e *Engine) flushLoop() {
 // is confirmed or has failed, and delivers each change's own outcome.
 func (e *Engine) write(ctx context.Context, batch []*change) {
 	for attempt := 1; ; attempt++ {
-		remaining, err, rejected := e.round(ctx, batch)
+		remaining, rejected, err := e.round(ctx, batch)
 		switch {
 		case len(remaining) == 0:
 			return
@@ -318,10 +318,10 @@ func (e *Engine) write(ctx context.Context, batch []*change) {
 // round makes one read-modify-write for batch. It returns the changes still
 // unfinished: all of them when err is set (rejected means Daily refused the
 // POST itself), otherwise those a concurrent writer undid.
-func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*change, err error, rejected bool) {
+func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*change, rejected bool, err error) {
 	before, err := e.get(ctx)
 	if err != nil {
-		return batch, err, false
+		return batch, false, err
 	}
 	after := before.clone()
 	live := make([]*change, 0, len(batch))
@@ -335,30 +335,30 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		live = append(live, c)
 	}
 	if len(live) == 0 {
-		return nil, nil, false
+		return nil, false, nil
 	}
 
 	changed := after.changedSince(before)
 	if len(changed) == 0 {
-		return e.settle(live, after), nil, false
+		return e.settle(live, after), false, nil
 	}
 	dom, err := e.backend.SetDialinArrays(ctx, changed)
 	if err != nil {
 		if !client.IsRetryable(err) {
-			return live, err, true
+			return live, true, err
 		}
 		// A failure after sending may still have been applied.
 		for _, c := range live {
 			c.mayBeApplied = true
 		}
-		return live, err, false
+		return live, false, err
 	}
 	for _, c := range live {
 		c.mayBeApplied = true
 	}
 	written, err := snapshotOf(dom)
 	if err != nil {
-		return live, err, false
+		return live, false, err
 	}
 	var inWrite, missing []*change
 	reread := false
@@ -371,7 +371,7 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		}
 	}
 	if !reread {
-		return append(missing, e.settle(inWrite, written)...), nil, false
+		return append(missing, e.settle(inWrite, written)...), false, nil
 	}
 
 	// Re-read after a pause: a writer that read before our POST and wrote
@@ -379,9 +379,9 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	e.sleep(ctx, e.opts.VerifyDelay)
 	confirming, err := e.get(ctx)
 	if err != nil {
-		return live, err, false
+		return live, false, err
 	}
-	return append(missing, e.settle(inWrite, confirming)...), nil, false
+	return append(missing, e.settle(inWrite, confirming)...), false, nil
 }
 
 // settle finishes the changes confirmed in snap and returns the others.
