@@ -24,7 +24,7 @@ func TestAccPinlessDialinRoute_forEach(t *testing.T) {
 // The same with 30% of requests failing and 10% of answers lost after commit.
 func TestAccPinlessDialinRoute_forEachUnderFaults(t *testing.T) {
 	t.Parallel()
-	testForEachRoutes(t, emulator.Faults{FailRate: 0.3, FailStatuses: []int{429, 500, 503}, DropRate: 0.1})
+	testForEachRoutes(t, heavyFaults)
 }
 
 func testForEachRoutes(t *testing.T, faults emulator.Faults) {

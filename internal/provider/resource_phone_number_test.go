@@ -83,6 +83,16 @@ func (e *accEnv) checkPurchasedCount(want int) resource.TestCheckFunc {
 	}
 }
 
+// checkBuyRequests verifies how many buy requests reached the emulator.
+func (e *accEnv) checkBuyRequests(want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if n := e.Emu.Count("POST /buy-phone-number"); n != want {
+			return fmt.Errorf("emulator saw %d buy requests, want %d", n, want)
+		}
+		return nil
+	}
+}
+
 func expectString(address, attribute, want string) statecheck.StateCheck {
 	return statecheck.ExpectKnownValue(address, tfjsonpath.New(attribute), knownvalue.StringExact(want))
 }
@@ -396,10 +406,8 @@ resource "daily_phone_number" "criteria" {
 				env.checkOwned(t, "daily_phone_number.random"),
 				env.checkOwned(t, "daily_phone_number.criteria"),
 				env.checkPurchasedCount(3),
+				env.checkBuyRequests(3),
 				func(*terraform.State) error {
-					if n := env.Emu.Count("POST /buy-phone-number"); n != 3 {
-						return fmt.Errorf("%d buy requests, want one per resource", n)
-					}
 					if env.Emu.FaultStats().Dropped != 3 {
 						return fmt.Errorf("fault stats %+v: want every buy dropped", env.Emu.FaultStats())
 					}
@@ -600,11 +608,9 @@ resource "daily_phone_number" "many" {
 							return err
 						}
 					}
-					if n := env.Emu.Count("POST /buy-phone-number"); n != count {
-						return fmt.Errorf("%d buy requests, want %d", n, count)
-					}
 					return nil
 				},
+				env.checkBuyRequests(count),
 				env.PassReleaseHold(),
 			),
 		}},
@@ -646,12 +652,7 @@ resource "daily_phone_number" "second" {}
 				env.checkOwned(t, phoneNumberAddress),
 				env.checkOwned(t, "daily_phone_number.second"),
 				env.checkPurchasedCount(2),
-				func(*terraform.State) error {
-					if n := env.Emu.Count("POST /buy-phone-number"); n != 2 {
-						return fmt.Errorf("emulator saw %d buys, want 2", n)
-					}
-					return nil
-				},
+				env.checkBuyRequests(2),
 				env.PassReleaseHold(),
 			),
 		}},

@@ -38,9 +38,9 @@ func envRounds(t *testing.T, name string, def int) int {
 	return n
 }
 
-// soakFaults is the weather of the soak: 30% of requests refused before any
-// work (429/500/503) and 10% of answers lost after the change was committed.
-var soakFaults = emulator.Faults{FailRate: 0.3, FailStatuses: []int{429, 500, 503}, DropRate: 0.1}
+// heavyFaults is the weather of the fault bars: 30% of requests refused before
+// any work (429/500/503) and 10% of answers lost after the change was committed.
+var heavyFaults = emulator.Faults{FailRate: 0.3, FailStatuses: []int{429, 500, 503}, DropRate: 0.1}
 
 // TestAccSoak creates, updates and destroys 30 routes per round next to 2
 // unmanaged ones, under faults the whole time. Every round: nothing lost or
@@ -54,7 +54,7 @@ func TestAccSoak(t *testing.T) {
 	numbers := seedNumbers(emu, 500, 32)
 	managed, others := numbers[:30], numbers[30:]
 	unmanaged := seedUnmanagedRoutes(t, emu, others...)
-	emu.SetFaults(soakFaults)
+	emu.SetFaults(heavyFaults)
 	wd := newCLIWorkdir(t)
 	must := func(round int, step string, checks ...emuCheck) {
 		t.Helper()
