@@ -2,39 +2,37 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// dialinDataSource reads a whole dial-in array. R is the route type; P is *R.
-type dialinDataSource[R any, P interface {
-	*R
-	routeAttrs
-}] struct {
-	kind       arrayKind
-	attributes func() map[string]schema.Attribute
-	data       *providerData
-}
-
-var _ datasource.DataSourceWithConfigure = &dialinDataSource[PinlessRoute, *PinlessRoute]{}
+var _ datasource.DataSourceWithConfigure = &dialinDataSource{}
 
 // newPinlessDialinDataSource is the daily_pinless_dialin data source.
 func newPinlessDialinDataSource() datasource.DataSource {
-	return &dialinDataSource[PinlessRoute, *PinlessRoute]{kind: pinlessKind, attributes: pinlessRouteAttributes}
+	return &dialinDataSource{kind: pinlessKind}
 }
 
 // newPinDialinDataSource is the daily_pin_dialin data source.
 func newPinDialinDataSource() datasource.DataSource {
-	return &dialinDataSource[PinRoute, *PinRoute]{kind: pinKind, attributes: pinRouteAttributes}
+	return &dialinDataSource{kind: pinKind}
 }
 
-func (d *dialinDataSource[R, P]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+// dialinDataSource reads a whole dial-in array.
+type dialinDataSource struct {
+	kind *arrayKind
+	data *providerData
+}
+
+func (d *dialinDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.kind.array
 }
 
-func (d *dialinDataSource[R, P]) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = dsschema.Schema{
 		MarkdownDescription: "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it.",
 		Attributes: map[string]dsschema.Attribute{
@@ -42,24 +40,30 @@ func (d *dialinDataSource[R, P]) Schema(_ context.Context, _ datasource.SchemaRe
 			"routes": dsschema.MapNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
-				NestedObject:        dsschema.NestedAttributeObject{Attributes: computedAttributes(d.attributes())},
+				NestedObject: dsschema.NestedAttributeObject{
+					Attributes: computedAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})),
+				},
 			},
 		},
 	}
 }
 
-func (d *dialinDataSource[R, P]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *dialinDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *dialinDataSource[R, P]) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = withMasking(ctx, d.data)
+func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
 	entries, err := d.data.dialin.Entries(ctx, d.kind.array)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read "+d.kind.array, err.Error())
+		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", d.kind.array, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, arrayModelOf[R, P](d.kind.array, entries))...)
+	routes, diags := d.kind.routeMap(entries)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &arrayModel{ID: types.StringValue(d.kind.array), Routes: routes})...)
 }
 
 // computedAttributes turns the resource attributes of a route into read-only

@@ -21,58 +21,43 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-// exclusiveModel is the state of an exclusive resource: the whole array as a
-// map from route key to route.
-type exclusiveModel[R any] struct {
-	ID     types.String `tfsdk:"id"`
-	Routes map[string]R `tfsdk:"routes"`
-}
-
-// exclusiveResource owns a whole dial-in array: entries it does not declare
-// are removed. R is the route type; P is *R.
-type exclusiveResource[R any, P interface {
-	*R
-	routeAttrs
-}] struct {
-	kind        arrayKind
-	typeName    string
-	description string
-	attributes  func() map[string]schema.Attribute
-	data        *providerData
-}
-
 var (
-	_ resource.ResourceWithImportState    = &exclusiveResource[PinlessRoute, *PinlessRoute]{}
-	_ resource.ResourceWithValidateConfig = &exclusiveResource[PinlessRoute, *PinlessRoute]{}
+	_ resource.ResourceWithConfigure      = &exclusiveResource{}
+	_ resource.ResourceWithImportState    = &exclusiveResource{}
+	_ resource.ResourceWithValidateConfig = &exclusiveResource{}
 )
 
 // newPinlessDialinResource is the daily_pinless_dialin resource.
 func newPinlessDialinResource() resource.Resource {
-	return &exclusiveResource[PinlessRoute, *PinlessRoute]{
-		kind:     pinlessKind,
-		typeName: "pinless_dialin",
+	return &exclusiveResource{
+		kind: pinlessKind,
 		description: "The domain's whole `pinless_dialin` array, managed exclusively: routes not declared here are removed. " +
 			"Routes that already exist are adopted as they are (their `hmac` and `sip_uri` are kept). Destroying it empties the array.",
-		attributes: pinlessRouteAttributes,
 	}
 }
 
 // newPinDialinResource is the daily_pin_dialin resource.
 func newPinDialinResource() resource.Resource {
-	return &exclusiveResource[PinRoute, *PinRoute]{
-		kind:     pinKind,
-		typeName: "pin_dialin",
+	return &exclusiveResource{
+		kind: pinKind,
 		description: "The domain's whole `pin_dialin` array, managed exclusively: routes not declared here are removed. " +
 			"Destroying it empties the array.",
-		attributes: pinRouteAttributes,
 	}
 }
 
-func (r *exclusiveResource[R, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
+// exclusiveResource owns a whole dial-in array: entries it does not declare
+// are removed.
+type exclusiveResource struct {
+	kind        *arrayKind
+	description string
+	data        *providerData
 }
 
-func (r *exclusiveResource[R, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *exclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.kind.array
+}
+
+func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keyDoc := "phone numbers in E.164 form"
 	if r.kind.sipOnly {
 		keyDoc += ", or `sip:<name_prefix>` for SIP-only routes"
@@ -90,14 +75,14 @@ func (r *exclusiveResource[R, P]) Schema(_ context.Context, _ resource.SchemaReq
 				Required:            true,
 				MarkdownDescription: "Every route of the array, keyed by " + keyDoc + ". An empty map empties the array.",
 				Validators:          []validator.Map{mapvalidator.KeysAre(r.kind.routeKeyValidator())},
-				NestedObject:        schema.NestedAttributeObject{Attributes: r.attributes()},
+				NestedObject:        schema.NestedAttributeObject{Attributes: r.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})},
 			},
 		},
 	}
 }
 
 // ValidateConfig checks that a SIP-only route's name_prefix agrees with its key.
-func (r *exclusiveResource[R, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if !r.kind.sipOnly {
 		return
 	}
@@ -120,72 +105,64 @@ func (r *exclusiveResource[R, P]) ValidateConfig(ctx context.Context, req resour
 	}
 }
 
-func (r *exclusiveResource[R, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *exclusiveResource[R, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
-func (r *exclusiveResource[R, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx = withMasking(ctx, r.data)
+func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
 	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
 	if err != nil {
-		resp.Diagnostics.AddError("Could not read "+r.kind.array, err.Error())
+		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, arrayModelOf[R, P](r.kind.array, entries))...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entries)...)
 }
 
-func (r *exclusiveResource[R, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan.Get, &resp.State, &resp.Diagnostics)
+func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
-func (r *exclusiveResource[R, P]) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx = withMasking(ctx, r.data)
+func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
 	if _, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, nil); err != nil {
-		resp.Diagnostics.AddError("Could not empty "+r.kind.array, err.Error())
+		resp.Diagnostics.AddError("Cannot empty dial-in array", fmt.Sprintf("Emptying %s: %s", r.kind.array, err))
 	}
 }
 
 // ImportState takes over the array as it is; any ID is accepted, the array's name reads best.
-func (r *exclusiveResource[R, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *exclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
 // apply makes the array hold exactly the planned routes.
-func (r *exclusiveResource[R, P]) apply(ctx context.Context, getPlan func(context.Context, any) diag.Diagnostics, state *tfsdk.State, diags *diag.Diagnostics) {
-	ctx = withMasking(ctx, r.data)
-	var plan exclusiveModel[R]
-	diags.Append(getPlan(ctx, &plan)...)
+func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	var planned arrayModel
+	diags.Append(plan.Get(ctx, &planned)...)
 	if diags.HasError() {
 		return
 	}
-	keys := slices.Sorted(maps.Keys(plan.Routes))
-	specs := make([]dialin.RouteSpec, 0, len(keys))
-	for _, key := range keys {
-		route := plan.Routes[key]
-		specs = append(specs, P(&route).spec(key))
+	routes := planned.Routes.Elements()
+	specs := make([]dialin.RouteSpec, 0, len(routes))
+	for _, key := range slices.Sorted(maps.Keys(routes)) {
+		route, _ := routes[key].(types.Object)
+		specs = append(specs, r.kind.spec(key, route.Attributes()))
 	}
 	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs)
 	if err != nil {
-		diags.AddError("Could not write "+r.kind.array, err.Error())
+		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
 		return
 	}
-	diags.Append(state.Set(ctx, arrayModelOf[R, P](r.kind.array, entries))...)
+	diags.Append(r.setState(ctx, state, entries)...)
 }
 
-// arrayModelOf is the whole array as Daily holds it, keyed by route key.
-func arrayModelOf[R any, P interface {
-	*R
-	routeAttrs
-}](array string, entries []dialin.Entry) *exclusiveModel[R] {
-	m := &exclusiveModel[R]{ID: types.StringValue(array), Routes: make(map[string]R, len(entries))}
-	for _, e := range entries {
-		var route R
-		P(&route).load(e)
-		m.Routes[e.Key()] = route
+// setState sets the state to the whole array as Daily holds it.
+func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, entries []dialin.Entry) diag.Diagnostics {
+	routes, diags := r.kind.routeMap(entries)
+	if diags.HasError() {
+		return diags
 	}
-	return m
+	return state.Set(ctx, &arrayModel{ID: types.StringValue(r.kind.array), Routes: routes})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,131 +20,74 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
-
-// routeModel is the state of a per-route resource: an id, the phone number
-// and the route's attributes.
-type routeModel interface {
-	ident() *RouteIdent
-	route() routeAttrs
-	// key identifies the entry in its array.
-	key() string
-}
-
-// RouteIdent holds the attributes every per-route resource has.
-type RouteIdent struct {
-	ID          types.String `tfsdk:"id"`
-	PhoneNumber types.String `tfsdk:"phone_number"`
-}
-
-type pinlessRouteModel struct {
-	RouteIdent
-	PinlessRoute
-}
-
-func (m *pinlessRouteModel) ident() *RouteIdent { return &m.RouteIdent }
-func (m *pinlessRouteModel) route() routeAttrs  { return &m.PinlessRoute }
-func (m *pinlessRouteModel) key() string {
-	if m.PhoneNumber.IsNull() {
-		return dialin.SIPKeyPrefix + m.NamePrefix.ValueString()
-	}
-	return m.PhoneNumber.ValueString()
-}
-
-type pinRouteModel struct {
-	RouteIdent
-	PinRoute
-}
-
-func (m *pinRouteModel) ident() *RouteIdent { return &m.RouteIdent }
-func (m *pinRouteModel) route() routeAttrs  { return &m.PinRoute }
-func (m *pinRouteModel) key() string        { return m.PhoneNumber.ValueString() }
-
-// routeResource manages one entry of a dial-in array and leaves every other
-// entry exactly as it is. M is the state model; P is *M.
-type routeResource[M any, P interface {
-	*M
-	routeModel
-}] struct {
-	kind        arrayKind
-	typeName    string
-	description string
-	attributes  func() map[string]schema.Attribute
-	data        *providerData
-}
-
 var (
-	_ resource.ResourceWithImportState    = &routeResource[pinlessRouteModel, *pinlessRouteModel]{}
-	_ resource.ResourceWithValidateConfig = &routeResource[pinlessRouteModel, *pinlessRouteModel]{}
+	_ resource.ResourceWithConfigure      = &routeResource{}
+	_ resource.ResourceWithImportState    = &routeResource{}
+	_ resource.ResourceWithValidateConfig = &routeResource{}
 )
+
+var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
 
 // newPinlessDialinRouteResource is the daily_pinless_dialin_route resource.
 func newPinlessDialinRouteResource() resource.Resource {
-	return &routeResource[pinlessRouteModel, *pinlessRouteModel]{
+	return &routeResource{
 		kind:     pinlessKind,
 		typeName: "pinless_dialin_route",
 		description: "Routes incoming calls on one phone number (or one SIP interconnect) to your webhook: one entry of the domain's `pinless_dialin` array. " +
 			"Every other entry of the array, including its `hmac`, is left exactly as it is, however many of these resources are applied at once.",
-		attributes: pinlessRouteAttributes,
 	}
 }
 
 // newPinDialinRouteResource is the daily_pin_dialin_route resource.
 func newPinDialinRouteResource() resource.Resource {
-	return &routeResource[pinRouteModel, *pinRouteModel]{
+	return &routeResource{
 		kind:     pinKind,
 		typeName: "pin_dialin_route",
 		description: "Lets callers of one phone number join a room by its PIN: one entry of the domain's `pin_dialin` array. " +
 			"Every other entry of the array is left exactly as it is.",
-		attributes: pinRouteAttributes,
 	}
 }
 
-func (r *routeResource[M, P]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+// routeResource manages one entry of a dial-in array and leaves every other
+// entry exactly as it is. Its state is the entry's fields (see arrayKind)
+// plus id, the entry's key, and phone_number.
+type routeResource struct {
+	kind        *arrayKind
+	typeName    string
+	description string
+	data        *providerData
+}
+
+func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + r.typeName
 }
 
-func (r *routeResource[M, P]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	attrs := r.attributes()
-	attrs["id"] = schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-	}
-	phone := schema.StringAttribute{
-		Required:            !r.kind.sipOnly,
-		Optional:            r.kind.sipOnly,
-		MarkdownDescription: "The purchased number this route answers, in E.164 form. Changing it replaces the route.",
-		Validators:          []validator.String{e164Validator()},
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-	}
+func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	numberDoc := "The purchased number this route answers, in E.164 form. Changing it replaces the route."
 	if r.kind.sipOnly {
-		phone.MarkdownDescription += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
-		// Without a phone number, name_prefix is the route's identity.
-		prefix, ok := attrs["name_prefix"].(schema.StringAttribute)
-		if !ok {
-			panic("pinless route attributes: name_prefix is not a string attribute")
-		}
-		prefix.PlanModifiers = append(prefix.PlanModifiers, stringplanmodifier.RequiresReplaceIf(
-			func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-				var number types.String
-				resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("phone_number"), &number)...)
-				resp.RequiresReplace = number.IsNull()
-			},
-			"Replaces a SIP-only route, which name_prefix identifies.",
-			"Replaces a SIP-only route, which `name_prefix` identifies.",
-		))
-		attrs["name_prefix"] = prefix
+		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
 	}
-	attrs["phone_number"] = phone
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with these per-route resources or with its exclusive resource, never both: " +
 			"the exclusive resource removes every entry it does not declare.",
-		Attributes: attrs,
+		Attributes: r.kind.routeAttributes(perRoute, map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"phone_number": schema.StringAttribute{
+				Required:            !r.kind.sipOnly,
+				Optional:            r.kind.sipOnly,
+				MarkdownDescription: numberDoc,
+				Validators:          []validator.String{e164Validator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+		}),
 	}
 }
 
-func (r *routeResource[M, P]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (r *routeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if !r.kind.sipOnly {
 		return
 	}
@@ -156,26 +100,24 @@ func (r *routeResource[M, P]) ValidateConfig(ctx context.Context, req resource.V
 	}
 }
 
-func (r *routeResource[M, P]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *routeResource[M, P]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, "create", req.Plan.Get, &resp.State, &resp.Diagnostics)
+func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	r.write(ctx, req.Plan, r.data.dialin.Create, "create", &resp.State, &resp.Diagnostics)
 }
 
-func (r *routeResource[M, P]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx = withMasking(ctx, r.data)
-	var m M
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state types.Object
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	model := P(&m)
-	key := model.ident().ID.ValueString()
+	key := stringValue(state.Attributes()["id"])
 	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
 	if err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not read %s %s", r.kind.noun, key), err.Error())
+		resp.Diagnostics.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", r.kind.noun, key, err))
 		return
 	}
 	entry, found := dialin.Find(entries, key)
@@ -184,79 +126,91 @@ func (r *routeResource[M, P]) Read(ctx context.Context, req resource.ReadRequest
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	r.fill(model, entry)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry)...)
 }
 
-func (r *routeResource[M, P]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, "update", req.Plan.Get, &resp.State, &resp.Diagnostics)
+func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.write(ctx, req.Plan, r.data.dialin.Put, "update", &resp.State, &resp.Diagnostics)
 }
 
-func (r *routeResource[M, P]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx = withMasking(ctx, r.data)
-	var m M
-	resp.Diagnostics.Append(req.State.Get(ctx, &m)...)
+func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state types.Object
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := P(&m).ident().ID.ValueString()
+	key := stringValue(state.Attributes()["id"])
 	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
-		resp.Diagnostics.AddError(fmt.Sprintf("Could not delete %s %s", r.kind.noun, key), err.Error())
+		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
 }
 
 // ImportState takes the route's key: its E.164 number, or sip:<name_prefix>.
-func (r *routeResource[M, P]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var diags validator.StringResponse
 	r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{
 		Path: path.Root("id"), ConfigValue: types.StringValue(req.ID),
 	}, &diags)
 	if diags.Diagnostics.HasError() {
+		hint := ""
+		if r.kind.sipOnly {
+			hint = ", or a SIP-only route by sip:<name_prefix>"
+		}
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, r.sipHint(), req.ID))
+			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, req.ID))
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-func (r *routeResource[M, P]) sipHint() string {
-	if r.kind.sipOnly {
-		return ", or a SIP-only route by sip:<name_prefix>"
-	}
-	return ""
-}
-
-// write creates or updates the planned route. A create refuses to take over
-// an entry that already exists: that is what import is for.
-func (r *routeResource[M, P]) write(ctx context.Context, verb string, getPlan func(context.Context, any) diag.Diagnostics, state *tfsdk.State, diags *diag.Diagnostics) {
-	ctx = withMasking(ctx, r.data)
-	var m M
-	diags.Append(getPlan(ctx, &m)...)
+// write creates or updates the planned route with put, the engine's Create
+// or Put: a create refuses to take over an entry that already exists, since
+// that is what import is for.
+func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error),
+	verb string, state *tfsdk.State, diags *diag.Diagnostics,
+) {
+	var planned types.Object
+	diags.Append(plan.Get(ctx, &planned)...)
 	if diags.HasError() {
 		return
 	}
-	model := P(&m)
-	key := model.key()
-	put := r.data.dialin.Put
-	if verb == "create" {
-		put = r.data.dialin.Create
-	}
-	entry, err := put(ctx, r.kind.array, model.route().spec(key))
+	values := planned.Attributes()
+	key := r.key(values)
+	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
 	if err != nil {
-		detail := err.Error()
+		detail := fmt.Sprintf("Writing %s %s: %s", r.kind.noun, key, err)
 		if errors.As(err, new(*dialin.ExistsError)) {
 			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
 		}
-		diags.AddError(fmt.Sprintf("Could not %s %s %s", verb, r.kind.noun, key), detail)
+		diags.AddError("Cannot "+verb+" dial-in route", detail)
 		return
 	}
-	r.fill(model, entry)
-	diags.Append(state.Set(ctx, &m)...)
+	diags.Append(r.setState(ctx, state, entry)...)
 }
 
-// fill sets the whole state from the entry as Daily holds it.
-func (r *routeResource[M, P]) fill(model P, entry dialin.Entry) {
-	model.ident().ID = types.StringValue(entry.Key())
-	model.ident().PhoneNumber = stringField(entry, "phone_number")
-	model.route().load(entry)
+// key identifies the planned route in its array: its phone number, or for a
+// SIP-only route dialin.SIPKeyPrefix followed by its name_prefix.
+func (r *routeResource) key(values map[string]attr.Value) string {
+	if number := values["phone_number"]; !number.IsNull() {
+		return stringValue(number)
+	}
+	return dialin.SIPKeyPrefix + stringValue(values["name_prefix"])
+}
+
+// setState sets the whole state from the entry as Daily holds it.
+func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry) diag.Diagnostics {
+	values := r.kind.values(entry, perRoute)
+	values["id"] = types.StringValue(entry.Key())
+	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), values)
+	if diags.HasError() {
+		return diags
+	}
+	return state.Set(ctx, object)
+}
+
+// stringValue is the string a value holds, "" when null or unknown.
+func stringValue(v attr.Value) string {
+	s, _ := v.(types.String)
+	return s.ValueString()
 }

@@ -223,13 +223,13 @@ resource "daily_pinless_dialin_route" "main" {
 			},
 			{
 				Config:      pinlessRouteConfig(env.ProviderConfig(), "+14155550999", "https://hooks.example/call", ""),
-				ExpectError: regexp.MustCompile(`(?s)HTTP 400 invalid-request-error: .*not associated with domain`),
+				ExpectError: errorPattern("HTTP 400 invalid-request-error:", "not associated with domain"),
 			},
 			{Config: inPin},
 			{
 				// The number already answers PIN calls: Daily refuses, and says so.
 				Config:      inPin + pinlessRouteConfig("", owned, "https://hooks.example/call", ""),
-				ExpectError: regexp.MustCompile(`HTTP 400 invalid-request-error`),
+				ExpectError: errorPattern("HTTP 400 invalid-request-error"),
 			},
 		},
 	})

@@ -195,7 +195,7 @@ func TestAccPinlessDialinRoute_outage(t *testing.T) {
 				PreConfig: func() { emu.SetFaults(emulator.Faults{FailRate: 1, FailStatuses: []int{503}}) },
 				Config:    config.String(),
 				// Each route's error says what failed, why, and that it gave up.
-				ExpectError: errorPattern("Could not create pinless dial-in route", "not confirmed after", "gave up after", "HTTP 503 server-error"),
+				ExpectError: errorPattern("Cannot create dial-in route", "pinless dial-in route", "not confirmed after", "gave up after", "HTTP 503 server-error"),
 			},
 			{
 				// Nothing was written, so state must claim nothing: the plan
