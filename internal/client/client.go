@@ -20,10 +20,11 @@ import (
 // DefaultBaseURL is Daily's production API.
 const DefaultBaseURL = "https://api.daily.co/v1"
 
+// Defaults of Config.
 const (
+	DefaultRequestTimeout  = 30 * time.Second
+	DefaultRetryMaxElapsed = 2 * time.Minute
 	defaultUserAgent       = "terraform-provider-daily"
-	defaultRequestTimeout  = 30 * time.Second
-	defaultRetryMaxElapsed = 2 * time.Minute
 	defaultMinBackoff      = 250 * time.Millisecond
 	defaultMaxBackoff      = 10 * time.Second
 )
@@ -63,8 +64,8 @@ func New(cfg Config) (*Client, error) {
 		cfg.BaseURL = DefaultBaseURL
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if err := checkBaseURL(cfg.BaseURL); err != nil {
-		return nil, err
+	if err := CheckBaseURL(cfg.BaseURL); err != nil {
+		return nil, fmt.Errorf("daily: invalid base URL %q: %w", cfg.BaseURL, err)
 	}
 	if strings.TrimSpace(cfg.APIKey) == "" {
 		return nil, errors.New("daily: an API key is required")
@@ -81,8 +82,8 @@ func New(cfg Config) (*Client, error) {
 		def   time.Duration
 		name  string
 	}{
-		{&cfg.RequestTimeout, defaultRequestTimeout, "RequestTimeout"},
-		{&cfg.RetryMaxElapsed, defaultRetryMaxElapsed, "RetryMaxElapsed"},
+		{&cfg.RequestTimeout, DefaultRequestTimeout, "RequestTimeout"},
+		{&cfg.RetryMaxElapsed, DefaultRetryMaxElapsed, "RetryMaxElapsed"},
 		{&cfg.MinBackoff, defaultMinBackoff, "MinBackoff"},
 		{&cfg.MaxBackoff, defaultMaxBackoff, "MaxBackoff"},
 	} {
@@ -104,28 +105,26 @@ func New(cfg Config) (*Client, error) {
 	}, nil
 }
 
-// checkBaseURL refuses anything but https, except plain http to a loopback
-// host (a local emulator), because the API key travels in every request.
-func checkBaseURL(raw string) error {
+// CheckBaseURL refuses anything but https, except plain http to a loopback
+// host (a local emulator), because the API key travels in every request. Its
+// error says what is wrong with the URL, without repeating it.
+func CheckBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("daily: invalid base URL %q: %w", raw, err)
+		return errors.New("it does not parse as a URL")
 	}
-	if u.Host == "" {
-		return fmt.Errorf("daily: base URL %q has no host", raw)
+	switch {
+	case u.Scheme == "":
+		return errors.New("it is not an absolute URL; it must start with https://")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("the scheme must be https, or http for a loopback host; got %q", u.Scheme)
+	case u.Hostname() == "":
+		return errors.New("it has no host")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return errors.New("plain http would send the API key unencrypted; use https " +
+			"(plain http is allowed only for loopback hosts: localhost, 127.0.0.0/8, ::1)")
 	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if isLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("daily: base URL %q uses plain http, which would send the API key unencrypted; "+
-			"use https (plain http is only allowed for loopback hosts: localhost, 127.0.0.0/8, ::1)", raw)
-	default:
-		return fmt.Errorf("daily: base URL %q must use https, not %q", raw, u.Scheme)
-	}
+	return nil
 }
 
 func isLoopback(host string) bool {
@@ -232,19 +231,6 @@ func checkDomain(d *Domain) (*Domain, error) {
 
 // ListAvailableNumbers searches numbers for sale (GET /list-available-numbers).
 func (c *Client) ListAvailableNumbers(ctx context.Context, search NumberSearch) ([]AvailableNumber, error) {
-	query := url.Values{}
-	for name, value := range map[string]string{
-		"areacode":    search.Areacode,
-		"region":      search.Region,
-		"city":        search.City,
-		"contains":    search.Contains,
-		"starts_with": search.StartsWith,
-		"ends_with":   search.EndsWith,
-	} {
-		if value != "" {
-			query.Set(name, value)
-		}
-	}
 	var answer struct {
 		Data []struct {
 			Number      string `json:"number"`
@@ -252,7 +238,7 @@ func (c *Client) ListAvailableNumbers(ctx context.Context, search NumberSearch) 
 			Region      string `json:"region"`
 		} `json:"data"`
 	}
-	req := request{method: http.MethodGet, path: "/list-available-numbers", query: query, retry: IsRetryable}
+	req := request{method: http.MethodGet, path: "/list-available-numbers", query: search.Query(), retry: IsRetryable}
 	if err := c.do(ctx, req, &answer); err != nil {
 		return nil, err
 	}

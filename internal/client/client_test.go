@@ -30,8 +30,9 @@ func TestNewBaseURLAndKeyRules(t *testing.T) {
 		{baseURL: "http://api.daily.co/v1", key: "k", wantErr: "unencrypted"},
 		{baseURL: "http://10.0.0.1/v1", key: "k", wantErr: "loopback"},
 		{baseURL: "http://localhost.evil.com/v1", key: "k", wantErr: "plain http"},
-		{baseURL: "ftp://api.daily.co/v1", key: "k", wantErr: "must use https"},
-		{baseURL: "api.daily.co/v1", key: "k", wantErr: "no host"},
+		{baseURL: "ftp://api.daily.co/v1", key: "k", wantErr: "scheme must be https"},
+		{baseURL: "api.daily.co/v1", key: "k", wantErr: "not an absolute URL"},
+		{baseURL: "https:///v1", key: "k", wantErr: "no host"},
 		{baseURL: "https://api.daily.co/%zz", key: "k", wantErr: "invalid base URL"},
 		{baseURL: "", key: "  ", wantErr: "API key is required"},
 	} {

@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"net/url"
 	"time"
 )
 
@@ -41,6 +42,24 @@ type NumberSearch struct {
 	Contains   string
 	StartsWith string
 	EndsWith   string
+}
+
+// Query returns the criteria that are set as the endpoint's query parameters.
+func (s NumberSearch) Query() url.Values {
+	query := url.Values{}
+	for name, value := range map[string]string{
+		"areacode":    s.Areacode,
+		"region":      s.Region,
+		"city":        s.City,
+		"contains":    s.Contains,
+		"starts_with": s.StartsWith,
+		"ends_with":   s.EndsWith,
+	} {
+		if value != "" {
+			query.Set(name, value)
+		}
+	}
+	return query
 }
 
 // AvailableNumber is one number offered for purchase.

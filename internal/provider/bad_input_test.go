@@ -48,9 +48,9 @@ func TestAccBadInput_rejectedAtPlan(t *testing.T) {
 		want   []string // in this order in the error
 	}{
 		// Provider settings.
-		{"api_url ftp", providerWith(`api_url = "ftp://127.0.0.1/v1"`) + dataSource, []string{"Attribute api_url must be an https URL", "scheme must be http or https"}},
+		{"api_url ftp", providerWith(`api_url = "ftp://127.0.0.1/v1"`) + dataSource, []string{"Attribute api_url must be an https URL", `scheme must be https, or http for a loopback host; got "ftp"`}},
 		{"api_url plain http to a remote host", providerWith(`api_url = "http://api.example.com/v1"`) + dataSource, []string{"Attribute api_url must be", "only for loopback hosts"}},
-		{"api_url relative", providerWith(`api_url = "/v1"`) + dataSource, []string{"Attribute api_url must be", "scheme must be http or https"}},
+		{"api_url relative", providerWith(`api_url = "/v1"`) + dataSource, []string{"Attribute api_url must be", "not an absolute URL; it must start with https://"}},
 		{"api_url without host", providerWith(`api_url = "https:///v1"`) + dataSource, []string{"Attribute api_url must be", "no host"}},
 		{"request_timeout not a duration", providerWith(`request_timeout = "soon"`) + dataSource, []string{"Attribute request_timeout must be a duration", "not a duration"}},
 		{"retry_max_duration zero", providerWith(`retry_max_duration = "0s"`) + dataSource, []string{"Attribute retry_max_duration must be a duration", "too short"}},

@@ -63,7 +63,6 @@ func (d *availablePhoneNumbersDataSource) Configure(_ context.Context, req datas
 }
 
 func (d *availablePhoneNumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = withMasking(ctx, d.data)
 	var config availablePhoneNumbersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

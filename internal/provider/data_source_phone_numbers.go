@@ -31,6 +31,8 @@ type phoneNumbersModel struct {
 	PhoneNumbers []purchasedPhoneNumberModel `tfsdk:"phone_numbers"`
 }
 
+// purchasedPhoneNumberModel is what Daily says of a purchased number, in the
+// data source and the daily_phone_number resource alike.
 type purchasedPhoneNumberModel struct {
 	ID          types.String `tfsdk:"id"`
 	Number      types.String `tfsdk:"number"`
@@ -86,7 +88,6 @@ func (d *phoneNumbersDataSource) Configure(_ context.Context, req datasource.Con
 }
 
 func (d *phoneNumbersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	ctx = withMasking(ctx, d.data)
 	var config phoneNumbersModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
@@ -102,20 +103,24 @@ func (d *phoneNumbersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		return
 	}
 	config.PhoneNumbers = make([]purchasedPhoneNumberModel, 0, len(numbers))
-	for _, n := range numbers {
-		created := ""
-		if !n.CreatedDate.IsZero() {
-			created = n.CreatedDate.UTC().Format(time.RFC3339)
-		}
-		config.PhoneNumbers = append(config.PhoneNumbers, purchasedPhoneNumberModel{
-			ID:          types.StringValue(n.ID),
-			Number:      types.StringValue(n.Number),
-			Name:        types.StringPointerValue(n.Name),
-			Type:        types.StringValue(n.Type),
-			Status:      types.StringValue(n.Status),
-			Verified:    types.BoolValue(n.Verified),
-			CreatedDate: types.StringValue(created),
-		})
+	for i := range numbers {
+		config.PhoneNumbers = append(config.PhoneNumbers, purchasedPhoneNumberModelOf(&numbers[i]))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+func purchasedPhoneNumberModelOf(n *client.PurchasedNumber) purchasedPhoneNumberModel {
+	created := ""
+	if !n.CreatedDate.IsZero() {
+		created = n.CreatedDate.UTC().Format(time.RFC3339)
+	}
+	return purchasedPhoneNumberModel{
+		ID:          types.StringValue(n.ID),
+		Number:      types.StringValue(n.Number),
+		Name:        types.StringPointerValue(n.Name),
+		Type:        types.StringValue(n.Type),
+		Status:      types.StringValue(n.Status),
+		Verified:    types.BoolValue(n.Verified),
+		CreatedDate: types.StringValue(created),
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -27,12 +28,6 @@ var _ provider.Provider = &dailyProvider{}
 const (
 	envAPIKey = "DAILY_API_KEY"
 	envAPIURL = "DAILY_API_URL"
-)
-
-const (
-	defaultRequestTimeout   = 30 * time.Second
-	defaultRetryMaxDuration = 2 * time.Minute
-	defaultBatchWindow      = 100 * time.Millisecond
 )
 
 // New returns a constructor for the provider; version is the release version.
@@ -74,17 +69,17 @@ func (p *dailyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:          []validator.String{apiURLValidator()},
 			},
 			"request_timeout": schema.StringAttribute{
-				MarkdownDescription: "Time limit of one HTTP request attempt, as a duration string. Default `\"30s\"`.",
+				MarkdownDescription: "Time limit of one HTTP request attempt, as a duration string. Default `" + durationText(client.DefaultRequestTimeout) + "`.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator(time.Millisecond)},
 			},
 			"retry_max_duration": schema.StringAttribute{
-				MarkdownDescription: "Total time spent retrying one idempotent call after rate limiting or server errors, as a duration string. Default `\"2m\"`.",
+				MarkdownDescription: "Total time spent retrying one idempotent call after rate limiting or server errors, as a duration string. Default `" + durationText(client.DefaultRetryMaxElapsed) + "`.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator(time.Millisecond)},
 			},
 			"dialin_batch_window": schema.StringAttribute{
-				MarkdownDescription: "How long the dial-in engine waits to gather concurrent route changes into one write to the domain, as a duration string. Default `\"100ms\"`; `\"0s\"` disables batching.",
+				MarkdownDescription: "How long the dial-in engine waits to gather concurrent route changes into one write to the domain, as a duration string. Default `" + durationText(dialin.DefaultBatchWindow) + "`; `\"0s\"` disables batching.",
 				Optional:            true,
 				Validators:          []validator.String{durationValidator(0)},
 			},
@@ -117,18 +112,18 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Daily API key",
 			"Set api_key in the provider \"daily\" block or the "+envAPIKey+" environment variable.")
 	}
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "hmac", "api_key")
-	ctx = maskAPIKey(ctx, apiKey)
+	ctx = maskSecrets(ctx, apiKey)
 
 	apiURL := stringOrEnv(config.APIURL, envAPIURL, client.DefaultBaseURL)
-	if err := checkAPIURL(apiURL); err != nil {
+	if err := client.CheckBaseURL(apiURL); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("api_url"), "Invalid Daily API URL",
 			fmt.Sprintf("api_url (or %s) %q: %s.", envAPIURL, apiURL, err))
 	}
 
-	requestTimeout := durationOrDefault(config.RequestTimeout, "request_timeout", defaultRequestTimeout, &resp.Diagnostics)
-	retryMax := durationOrDefault(config.RetryMaxDuration, "retry_max_duration", defaultRetryMaxDuration, &resp.Diagnostics)
-	batchWindow := durationOrDefault(config.DialinBatchWindow, "dialin_batch_window", defaultBatchWindow, &resp.Diagnostics)
+	// Unset durations are zero: the client applies its defaults.
+	requestTimeout := durationOrDefault(config.RequestTimeout, "request_timeout", 0, &resp.Diagnostics)
+	retryMax := durationOrDefault(config.RetryMaxDuration, "retry_max_duration", 0, &resp.Diagnostics)
+	batchWindow := durationOrDefault(config.DialinBatchWindow, "dialin_batch_window", dialin.DefaultBatchWindow, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -139,7 +134,7 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		UserAgent:       fmt.Sprintf("terraform-provider-daily/%s (+https://registry.terraform.io/providers/daily-tf/daily)", p.version),
 		RequestTimeout:  requestTimeout,
 		RetryMaxElapsed: retryMax,
-		Logger:          tflogLogger{},
+		Logger:          tflogLogger{apiKey: apiKey},
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create the Daily API client", err.Error())
@@ -149,7 +144,6 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	data := &providerData{
 		client: c,
-		apiKey: apiKey,
 		dialin: dialin.New(c, dialin.Options{BatchWindow: batchWindow}),
 	}
 	resp.ResourceData = data
@@ -206,6 +200,15 @@ func stringOrEnv(value types.String, env, fallback string) string {
 		return s
 	}
 	return fallback
+}
+
+// durationText writes a default duration as users write it: "2m", not "2m0s".
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	return `"` + s + `"`
 }
 
 // durationOrDefault parses an attribute already checked by durationValidator.

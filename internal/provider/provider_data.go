@@ -15,7 +15,6 @@ import (
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
 	client *client.Client
-	apiKey string // kept only to mask it in logs
 	dialin *dialin.Engine
 	buyMu  sync.Mutex // serializes buys so purchase reconciliation sees only its own buy
 }
@@ -35,28 +34,24 @@ func providerDataFrom(pd any, diags *diag.Diagnostics) *providerData {
 	return data
 }
 
-// withMasking returns ctx with secrets masked in every log line written
-// through it. Log masking lives on the context, and the client logs with the
-// context of the call, so each CRUD method must start with this.
-func withMasking(ctx context.Context, data *providerData) context.Context {
-	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "hmac", "api_key")
-	if data != nil {
-		ctx = maskAPIKey(ctx, data.apiKey)
-	}
-	return ctx
+// tflogLogger sends the client's request logs to Terraform's provider log.
+// Every line goes through maskSecrets: the client already redacts hmac values
+// in bodies and never passes the API key, and this guards what it does not know.
+type tflogLogger struct {
+	apiKey string
 }
 
-func maskAPIKey(ctx context.Context, apiKey string) context.Context {
+func (l tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.Debug(maskSecrets(ctx, l.apiKey), msg, fields)
+}
+
+// maskSecrets returns ctx with the API key and hmac fields masked in every
+// log line written through it.
+func maskSecrets(ctx context.Context, apiKey string) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "hmac", "api_key")
 	if apiKey == "" {
 		return ctx // masking "" would mask between every character
 	}
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, apiKey)
 	return tflog.MaskMessageStrings(ctx, apiKey)
-}
-
-// tflogLogger sends the client's request logs to Terraform's provider log.
-type tflogLogger struct{}
-
-func (tflogLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
-	tflog.Debug(ctx, msg, fields)
 }

@@ -10,13 +10,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
-func TestWithMasking_hidesSecretsInClientLogs(t *testing.T) {
+func TestTflogLogger_hidesSecretsInClientLogs(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
 	ctx := tflogtest.RootLogger(context.Background(), &out)
-	ctx = withMasking(ctx, &providerData{apiKey: "key-s3cr3t"})
 
-	tflogLogger{}.Debug(ctx, "sending with key-s3cr3t", map[string]any{
+	tflogLogger{apiKey: "key-s3cr3t"}.Debug(ctx, "sending with key-s3cr3t", map[string]any{
 		"hmac":    "aG1hYy1zZWNyZXQ=",
 		"api_key": "other",
 		"header":  "Bearer key-s3cr3t",

@@ -155,7 +155,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		want     []string
 	}{
 		{`api_url = "http://api.example.com/v1"`, []string{"Attribute api_url must be", "only for loopback hosts"}},
-		{`api_url = "ftp://127.0.0.1/v1"`, []string{"Attribute api_url must be", "the scheme must be http or https"}},
+		{`api_url = "ftp://127.0.0.1/v1"`, []string{"Attribute api_url must be", `the scheme must be https, or http for a loopback host; got "ftp"`}},
 		{`request_timeout = "soon"`, []string{"Attribute request_timeout must be a duration", "it is not a duration"}},
 		{`retry_max_duration = "0s"`, []string{"Attribute retry_max_duration must be a duration", "of at least 1ms", "too short"}},
 		{`dialin_batch_window = "10"`, []string{"Attribute dialin_batch_window must be a non-negative duration", "not a duration"}},

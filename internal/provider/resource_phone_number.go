@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,29 +43,14 @@ type phoneNumberResource struct {
 }
 
 type phoneNumberModel struct {
-	ID     types.String `tfsdk:"id"`
-	Number types.String `tfsdk:"number"`
+	purchasedPhoneNumberModel
 	searchCriteriaModel
-	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
-	Name               types.String `tfsdk:"name"`
-	Type               types.String `tfsdk:"type"`
-	Status             types.String `tfsdk:"status"`
-	Verified           types.Bool   `tfsdk:"verified"`
-	CreatedDate        types.String `tfsdk:"created_date"`
+	DeletionProtection types.Bool `tfsdk:"deletion_protection"`
 }
 
 // setPurchased fills every attribute Daily knows from n; arguments stay as set.
 func (m *phoneNumberModel) setPurchased(n *client.PurchasedNumber) {
-	m.ID = types.StringValue(n.ID)
-	m.Number = types.StringValue(n.Number)
-	m.Name = types.StringPointerValue(n.Name)
-	m.Type = types.StringValue(n.Type)
-	m.Status = types.StringValue(n.Status)
-	m.Verified = types.BoolValue(n.Verified)
-	m.CreatedDate = types.StringValue("")
-	if !n.CreatedDate.IsZero() {
-		m.CreatedDate = types.StringValue(n.CreatedDate.UTC().Format(time.RFC3339))
-	}
+	m.purchasedPhoneNumberModel = purchasedPhoneNumberModelOf(n)
 	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
 		m.DeletionProtection = types.BoolValue(false)
 	}
@@ -131,7 +118,6 @@ func (r *phoneNumberResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	ctx = withMasking(ctx, r.data)
 	var plan phoneNumberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -175,7 +161,6 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 }
 
 func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	ctx = withMasking(ctx, r.data)
 	var state phoneNumberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -198,7 +183,6 @@ func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest
 // Update stores changes to deletion_protection and the search criteria,
 // which need no API call: criteria only matter when buying.
 func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	ctx = withMasking(ctx, r.data)
 	var plan, state phoneNumberModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -219,7 +203,6 @@ func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateReq
 }
 
 func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	ctx = withMasking(ctx, r.data)
 	var state phoneNumberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -277,7 +260,6 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ctx = withMasking(ctx, r.data)
 	id := req.ID
 	if strings.HasPrefix(id, "+") {
 		numbers, err := r.data.client.ListPurchasedNumbers(ctx, client.PurchasedFilter{Number: id})
@@ -321,15 +303,12 @@ func releasableFrom(createdDate types.String) (time.Time, bool) {
 	return created.Add(releaseHold).UTC(), true
 }
 
+// describeSearch writes the criteria that are set as they are configured.
 func describeSearch(s client.NumberSearch) string {
-	var parts []string
-	for _, kv := range [][2]string{
-		{"areacode", s.Areacode}, {"region", s.Region}, {"city", s.City},
-		{"contains", s.Contains}, {"starts_with", s.StartsWith}, {"ends_with", s.EndsWith},
-	} {
-		if kv[1] != "" {
-			parts = append(parts, fmt.Sprintf("%s = %q", kv[0], kv[1]))
-		}
+	query := s.Query()
+	parts := make([]string, 0, len(query))
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		parts = append(parts, fmt.Sprintf("%s = %q", name, query.Get(name)))
 	}
 	return strings.Join(parts, ", ")
 }

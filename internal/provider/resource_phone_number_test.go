@@ -483,10 +483,13 @@ func TestPhoneNumberResource_modifyPlanWarnings(t *testing.T) {
 
 	held := func(age time.Duration) phoneNumberModel {
 		return phoneNumberModel{
-			ID: types.StringValue("id-1"), Number: types.StringValue("+14155550123"),
-			DeletionProtection: types.BoolValue(false), Name: types.StringNull(), Type: types.StringValue("purchased_phone_number"),
-			Status: types.StringValue("verified"), Verified: types.BoolValue(true),
-			CreatedDate: types.StringValue(time.Now().Add(-age).UTC().Format(time.RFC3339)),
+			purchasedPhoneNumberModel: purchasedPhoneNumberModel{
+				ID: types.StringValue("id-1"), Number: types.StringValue("+14155550123"),
+				Name: types.StringNull(), Type: types.StringValue("purchased_phone_number"),
+				Status: types.StringValue("verified"), Verified: types.BoolValue(true),
+				CreatedDate: types.StringValue(time.Now().Add(-age).UTC().Format(time.RFC3339)),
+			},
+			DeletionProtection: types.BoolValue(false),
 		}
 	}
 	raw := func(m *phoneNumberModel) tftypes.Value {
@@ -504,7 +507,7 @@ func TestPhoneNumberResource_modifyPlanWarnings(t *testing.T) {
 		return &m
 	}
 	configOnly := func(number types.String) *phoneNumberModel {
-		return &phoneNumberModel{Number: number}
+		return &phoneNumberModel{purchasedPhoneNumberModel: purchasedPhoneNumberModel{Number: number}}
 	}
 	young, old := held(2*24*time.Hour), held(30*24*time.Hour)
 

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
@@ -13,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
 // stringCheck is a plan-time string validator: check returns nil for an
@@ -108,15 +109,16 @@ func searchDigitsValidator() validator.String {
 func httpURLValidator() validator.String {
 	return stringCheck{
 		want:  `an absolute http or https URL (e.g. "https://example.com/dialin")`,
-		check: func(s string) error { _, err := parseHTTPURL(s); return err },
+		check: checkHTTPURL,
 	}
 }
 
-// apiURLValidator accepts https URLs, and http ones only for loopback hosts.
+// apiURLValidator applies the client's rule: https, or plain http to a
+// loopback host only.
 func apiURLValidator() validator.String {
 	return stringCheck{
 		want:  `an https URL (plain http only for localhost or a loopback address)`,
-		check: checkAPIURL,
+		check: client.CheckBaseURL,
 	}
 }
 
@@ -177,35 +179,15 @@ func durationValidator(minimum time.Duration) validator.String {
 	}
 }
 
-func parseHTTPURL(s string) (*url.URL, error) {
+func checkHTTPURL(s string) error {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil:
-		return nil, errors.New("it does not parse as a URL")
+		return errors.New("it does not parse as a URL")
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, errors.New("the scheme must be http or https")
-	case u.Host == "" || u.Hostname() == "":
-		return nil, errors.New("it has no host")
-	}
-	return u, nil
-}
-
-// checkAPIURL refuses plain http to anything but loopback, where a leaked API key stays on the machine.
-func checkAPIURL(s string) error {
-	u, err := parseHTTPURL(s)
-	if err != nil {
-		return err
-	}
-	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return errors.New("plain http would send the API key unencrypted; use https (http is allowed only for loopback hosts)")
+		return errors.New("the scheme must be http or https")
+	case u.Hostname() == "":
+		return errors.New("it has no host")
 	}
 	return nil
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
