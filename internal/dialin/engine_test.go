@@ -443,9 +443,9 @@ func TestCanceledCallerIsWithdrawnBeforeItsWrite(t *testing.T) {
 	if _, err := eng.Create(ctx, client.PinlessDialin, routeSpec("+15550000060", "https://hook.example")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	eng.queueMu.Lock()
-	defer eng.queueMu.Unlock()
-	if len(eng.queue) != 0 {
+	eng.writes.mu.Lock()
+	defer eng.writes.mu.Unlock()
+	if len(eng.writes.queue) != 0 {
 		t.Error("canceled change still queued")
 	}
 }

@@ -1,0 +1,71 @@
+package dialin
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// writeBatcher queues changes and hands them to write in batches, one batch
+// at a time; changes that arrive while a batch is being written go into the
+// next one.
+type writeBatcher struct {
+	gather gatherer
+	write  func(batch []*change)
+
+	mu            sync.Mutex
+	queue         []*change
+	lastArrival   time.Time
+	lastBatchSize int
+	flushing      bool
+}
+
+func (b *writeBatcher) add(c *change) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.queue = append(b.queue, c)
+	b.lastArrival = time.Now()
+	if !b.flushing {
+		b.flushing = true
+		go b.flush()
+	}
+}
+
+// withdraw removes c if it is still queued, reporting whether it was.
+func (b *writeBatcher) withdraw(c *change) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	i := slices.Index(b.queue, c)
+	if i < 0 {
+		return false
+	}
+	b.queue = slices.Delete(b.queue, i, i+1)
+	return true
+}
+
+// flush writes queued changes in batches until none are left.
+func (b *writeBatcher) flush() {
+	for {
+		b.mu.Lock()
+		b.gather.wait(&b.mu, func() (time.Time, bool) { return b.lastArrival, len(b.queue) >= b.lastBatchSize })
+		batch := b.queue
+		b.queue = nil
+		if len(batch) == 0 {
+			b.flushing = false
+			b.mu.Unlock()
+			return
+		}
+		b.lastBatchSize = len(batch)
+		b.mu.Unlock()
+		b.write(batch)
+	}
+}
+
+// writeBatch applies batch under the engine's write lock. The batch outlives
+// any one caller; its first caller's context still carries the provider's logger.
+func (e *Engine) writeBatch(batch []*change) {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.write(context.WithoutCancel(batch[0].ctx), batch)
+}

@@ -1,0 +1,160 @@
+package dialin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+)
+
+// write applies batch in rounds of one GET and one POST until every change
+// is confirmed or has failed, and delivers each change's own outcome.
+func (e *Engine) write(ctx context.Context, batch []*change) {
+	for attempt := 1; ; attempt++ {
+		remaining, rejected, err := e.round(ctx, batch)
+		switch {
+		case len(remaining) == 0:
+			return
+		case rejected && len(remaining) > 1:
+			// Daily refused the combined write: find out whose change it was.
+			for _, c := range remaining {
+				e.write(ctx, []*change{c})
+			}
+			return
+		case err != nil && !client.IsRetryable(err):
+			finishAll(remaining, err)
+			return
+		case attempt >= e.opts.MaxAttempts:
+			if err == nil {
+				err = errors.New("another writer kept overwriting the array")
+			}
+			finishAll(remaining, fmt.Errorf("dial-in change not confirmed after %d attempts: %w", attempt, err))
+			return
+		}
+		batch = remaining
+		sleep(ctx, e.backoff(attempt))
+	}
+}
+
+// round makes one read-modify-write for batch. It returns the changes still
+// unfinished: all of them when err is set (rejected means Daily refused the
+// POST itself), otherwise those a concurrent writer undid.
+func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*change, rejected bool, err error) {
+	before, err := e.get(ctx)
+	if err != nil {
+		return batch, false, err
+	}
+	after, live := applyChanges(before, batch)
+	if len(live) == 0 {
+		return nil, false, nil
+	}
+	changed := after.changedSince(before)
+	if len(changed) == 0 {
+		return settle(live, after), false, nil
+	}
+
+	dom, err := e.backend.SetDialinArrays(ctx, changed)
+	if err != nil && !client.IsRetryable(err) {
+		return live, true, err
+	}
+	// Sent: even a failed write may have been applied.
+	for _, c := range live {
+		c.mayBeApplied = true
+	}
+	if err != nil {
+		return live, false, err
+	}
+	written, err := snapshotOf(dom)
+	if err != nil {
+		return live, false, err
+	}
+	inWrite, missing := partition(live, written)
+	if !needsReread(inWrite) {
+		return append(missing, settle(inWrite, written)...), false, nil
+	}
+
+	// Re-read after a pause: a writer that read before our POST and wrote
+	// after it has dropped our entries by now, and we write them again.
+	sleep(ctx, e.opts.VerifyDelay)
+	confirming, err := e.get(ctx)
+	if err != nil {
+		return live, false, err
+	}
+	return append(missing, settle(inWrite, confirming)...), false, nil
+}
+
+// applyChanges makes each change on a copy of before and returns the result
+// with the changes still live; a change whose mutate fails is finished with
+// that error.
+func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
+	after := before.clone()
+	live := make([]*change, 0, len(batch))
+	for _, c := range batch {
+		next, err := c.mutate(after[c.array], c.mayBeApplied)
+		if err != nil {
+			c.finish(nil, err)
+			continue
+		}
+		after[c.array] = next
+		live = append(live, c)
+	}
+	return after, live
+}
+
+// partition splits changes into those snap confirms and those it does not.
+func partition(changes []*change, snap snapshot) (confirmed, missing []*change) {
+	for _, c := range changes {
+		if c.confirmed(snap[c.array]) {
+			confirmed = append(confirmed, c)
+		} else {
+			missing = append(missing, c)
+		}
+	}
+	return confirmed, missing
+}
+
+// needsReread reports whether any change lives beside other writers.
+func needsReread(changes []*change) bool {
+	for _, c := range changes {
+		if !c.exclusive {
+			return true
+		}
+	}
+	return false
+}
+
+// settle finishes the changes confirmed in snap and returns the others.
+func settle(changes []*change, snap snapshot) []*change {
+	confirmed, unconfirmed := partition(changes, snap)
+	for _, c := range confirmed {
+		c.finish(snap[c.array], nil)
+	}
+	return unconfirmed
+}
+
+func finishAll(changes []*change, err error) {
+	for _, c := range changes {
+		c.finish(nil, err)
+	}
+}
+
+func (e *Engine) backoff(attempt int) time.Duration {
+	d := e.opts.RetryBackoff << (attempt - 1)
+	if d > maxRetryBackoff || d <= 0 {
+		d = maxRetryBackoff
+	}
+	// Half fixed, half jitter: two processes retrying the same conflict drift apart.
+	return d/2 + rand.N(d/2+1)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
