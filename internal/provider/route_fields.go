@@ -96,13 +96,15 @@ func pinlessFields(shape routeShape) []routeField {
 			Sensitive: true,
 			MarkdownDescription: "Base64 secret with which Daily signs the webhook requests of this route. " +
 				"Leave it unset to keep the secret Daily mints when the route is created: the provider re-sends it on every later write, so it never rotates.",
-			Validators:    []validator.String{base64Validator()},
-			PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			Validators: []validator.String{base64Validator()},
+			// Not UseStateForUnknown: a route added to an exclusive resource's
+			// map has no state of its own, and its secret is unknown, not null.
+			PlanModifiers: []planmodifier.String{stringplanmodifier.UseNonNullStateForUnknown()},
 		}},
 		{name: "sip_uri", role: readOnly, attribute: schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "SIP URI Daily generated for this route.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseNonNullStateForUnknown()},
 		}},
 	}
 }
