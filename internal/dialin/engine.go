@@ -56,12 +56,51 @@ const (
 //
 // Changes go to a writeBatcher, which hands whole batches to write (round.go)
 // one at a time; reads go to a readSharer. Both are nil when batching is off.
+//
+// An Engine lives for one Terraform walk (the provider is configured anew for
+// each), in which one route may be destroyed at one address and created at
+// another (a renamed for_each key) in either order. The engine nets the two:
+// see keyHistory.
 type Engine struct {
 	backend Backend
 	opts    Options
 	writeMu sync.Mutex // one read-modify-write of the domain at a time
+	history keyHistory // guarded by writeMu
 	writes  *writeBatcher
 	reads   *readSharer
+}
+
+// keyHistory is what this engine did to each key, per array.
+type keyHistory struct {
+	// claimed keys were written or taken over by a Create or Put. A later
+	// Delete leaves them: in one walk Terraform deletes an object holding a
+	// key before creating its successor, or after the successor took the key
+	// over, never the successor itself.
+	claimed map[string]map[string]bool
+	// removed holds the entries Deletes removed, as they were. A later Create
+	// or Put of the key starts from it, so the route keeps its hmac, sip_uri
+	// and unknown fields instead of getting a new secret.
+	removed map[string]map[string]Entry
+}
+
+func (h *keyHistory) claim(array, key string) {
+	if h.claimed == nil {
+		h.claimed = map[string]map[string]bool{}
+	}
+	if h.claimed[array] == nil {
+		h.claimed[array] = map[string]bool{}
+	}
+	h.claimed[array][key] = true
+}
+
+func (h *keyHistory) remove(array string, e Entry) {
+	if h.removed == nil {
+		h.removed = map[string]map[string]Entry{}
+	}
+	if h.removed[array] == nil {
+		h.removed[array] = map[string]Entry{}
+	}
+	h.removed[array][e.Key()] = e
 }
 
 // New returns an Engine writing through backend.
@@ -113,6 +152,9 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 		mutate: func(current []Entry, mayBeApplied bool) ([]Entry, error) {
 			i := indexOf(current, spec.Key)
 			if i < 0 {
+				if removed, ok := e.history.removed[array][spec.Key]; ok {
+					return append(slices.Clip(current), spec.apply(&removed)), nil
+				}
 				return append(slices.Clip(current), spec.apply(nil)), nil
 			}
 			// After an ambiguous failure the entry found may be our own.
@@ -127,6 +169,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 			i := indexOf(entries, spec.Key)
 			return i >= 0 && spec.satisfiedBy(entries[i])
 		},
+		succeeded: func() { e.history.claim(array, spec.Key) },
 	})
 	if err != nil {
 		return Entry{}, err
@@ -134,15 +177,25 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 	return entries[indexOf(entries, spec.Key)], nil
 }
 
-// Delete removes the route with key; a route already gone is not an error.
+// Delete removes the route with key; a route already gone is not an error,
+// and neither is one that a Create or Put of this engine has claimed since
+// (see keyHistory): that one is left in place.
 func (e *Engine) Delete(ctx context.Context, array, key string) error {
 	_, err := e.submit(&change{
-		ctx:   ctx,
-		array: array,
+		ctx:      ctx,
+		array:    array,
+		isDelete: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
-			return slices.DeleteFunc(slices.Clone(current), func(en Entry) bool { return en.Key() == key }), nil
+			i := indexOf(current, key)
+			if i < 0 || e.history.claimed[array][key] {
+				return current, nil
+			}
+			e.history.remove(array, current[i])
+			return slices.Delete(slices.Clone(current), i, i+1), nil
 		},
-		confirmed: func(entries []Entry) bool { return indexOf(entries, key) < 0 },
+		confirmed: func(entries []Entry) bool {
+			return e.history.claimed[array][key] || indexOf(entries, key) < 0
+		},
 	})
 	return err
 }
@@ -207,10 +260,15 @@ type change struct {
 	// once a write carrying this change may have reached Daily.
 	mutate    func(current []Entry, mayBeApplied bool) ([]Entry, error)
 	confirmed func(entries []Entry) bool
+	// succeeded, if set, runs under the write lock when the change is confirmed.
+	succeeded func()
 	// exclusive changes own the whole array: they would overwrite any other
 	// writer anyway, so Daily's answer to the write confirms them, without
 	// the confirming re-read that guards changes living beside other writers.
-	exclusive    bool
+	exclusive bool
+	// isDelete changes go first in their batch, so that a route removed at
+	// one address and created at another in the same batch keeps its entry.
+	isDelete     bool
 	mayBeApplied bool
 	done         chan outcome
 }

@@ -472,3 +472,50 @@ func TestBurstArrivingSpreadOutStaysInOneBatch(t *testing.T) {
 		t.Errorf("a spread-out burst of 4 took %d writes, want 1", posts-postsBefore)
 	}
 }
+
+// A renamed for_each key destroys a route at one address and creates it at
+// another in the same walk, in either order or in one batch: the route stays,
+// with its hmac, sip_uri and unknown fields.
+func TestRenamedRouteKeepsItsEntryInEveryOrder(t *testing.T) {
+	const key = "+15550000001"
+	spec := routeSpec(key, "https://other.example/hook") // as unmanaged holds it
+	for _, order := range []string{"create first", "delete first", "one batch"} {
+		t.Run(order, func(t *testing.T) {
+			f := newFakeDaily(unmanaged)
+			eng := New(f, testOptions())
+			ctx := context.Background()
+			var createErr, deleteErr error
+			switch order {
+			case "create first":
+				_, createErr = eng.Create(ctx, client.PinlessDialin, spec)
+				deleteErr = eng.Delete(ctx, client.PinlessDialin, key)
+			case "delete first":
+				deleteErr = eng.Delete(ctx, client.PinlessDialin, key)
+				_, createErr = eng.Create(ctx, client.PinlessDialin, spec)
+			case "one batch":
+				var wg sync.WaitGroup
+				wg.Go(func() { _, createErr = eng.Create(ctx, client.PinlessDialin, spec) })
+				wg.Go(func() { deleteErr = eng.Delete(ctx, client.PinlessDialin, key) })
+				wg.Wait()
+			}
+			if createErr != nil || deleteErr != nil {
+				t.Fatalf("create: %v, delete: %v", createErr, deleteErr)
+			}
+			if got := f.raw(client.PinlessDialin); got != "["+unmanaged+"]" {
+				t.Errorf("array is %s, want the entry unchanged: [%s]", got, unmanaged)
+			}
+		})
+	}
+}
+
+// Only a key claimed in this engine's lifetime is protected from a delete.
+func TestDeleteRemovesAnUnclaimedRoute(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	eng := New(f, testOptions())
+	if err := eng.Delete(context.Background(), client.PinlessDialin, "+15550000001"); err != nil {
+		t.Fatal(err)
+	}
+	if f.has(client.PinlessDialin, "+15550000001") {
+		t.Error("the route is still there")
+	}
+}

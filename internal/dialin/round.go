@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -92,6 +93,16 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 	after := before.clone()
 	live := make([]*change, 0, len(batch))
+	batch = slices.Clone(batch)
+	slices.SortStableFunc(batch, func(a, b *change) int {
+		switch {
+		case a.isDelete == b.isDelete:
+			return 0
+		case a.isDelete:
+			return -1
+		}
+		return 1
+	})
 	for _, c := range batch {
 		next, err := c.mutate(after[c.array], c.mayBeApplied)
 		if err != nil {
@@ -130,6 +141,9 @@ func needsReread(changes []*change) bool {
 func settle(changes []*change, snap snapshot) []*change {
 	confirmed, unconfirmed := partition(changes, snap)
 	for _, c := range confirmed {
+		if c.succeeded != nil {
+			c.succeeded()
+		}
 		c.finish(snap[c.array], nil)
 	}
 	return unconfirmed

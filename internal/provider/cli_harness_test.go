@@ -124,3 +124,9 @@ func (w *cliWorkdir) destroy() {
 		w.t.Fatalf("terraform destroy: %v", err)
 	}
 }
+
+// tryApply runs terraform apply and returns its error, for applies expected to fail.
+func (w *cliWorkdir) tryApply() error {
+	w.t.Helper()
+	return w.tf.Apply(context.Background(), w.reattach)
+}

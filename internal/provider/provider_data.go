@@ -13,10 +13,35 @@ import (
 )
 
 // providerData is what Configure hands to every resource and data source.
+// Terraform configures the provider anew for every walk (plan, apply), so it
+// lives for one walk.
 type providerData struct {
-	client *client.Client
-	dialin *dialin.Engine
-	buyMu  sync.Mutex // serializes buys so purchase reconciliation sees only its own buy
+	client        *client.Client
+	dialin        *dialin.Engine
+	buyMu         sync.Mutex // serializes buys so purchase reconciliation sees only its own buy
+	plannedRoutes routeKeys
+}
+
+// routeKeys records which per-route resource declared each dial-in route key
+// in this walk's plans.
+type routeKeys struct {
+	mu    sync.Mutex
+	byKey map[string]string // key → the resource that declared it, described
+}
+
+// declare records that a resource described so declares key, unless another
+// already did: then it returns that one's description.
+func (k *routeKeys) declare(key, description string) (other string, taken bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if other, taken := k.byKey[key]; taken {
+		return other, true
+	}
+	if k.byKey == nil {
+		k.byKey = map[string]string{}
+	}
+	k.byKey[key] = description
+	return "", false
 }
 
 // providerDataFrom type-asserts the ProviderData of a Configure request. It

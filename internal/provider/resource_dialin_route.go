@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,6 +24,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &routeResource{}
 	_ resource.ResourceWithImportState    = &routeResource{}
+	_ resource.ResourceWithModifyPlan     = &routeResource{}
 	_ resource.ResourceWithValidateConfig = &routeResource{}
 )
 
@@ -98,6 +100,51 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 		resp.Diagnostics.AddAttributeError(path.Root("phone_number"), "Route has no identity",
 			"Set phone_number to the E.164 number this route answers, or, for a SIP-only route, set name_prefix, which then identifies it.")
 	}
+}
+
+// ModifyPlan refuses a route key that another per-route resource of this
+// configuration declares too: Daily keeps one entry per number, and two
+// resources holding it would undo each other's changes, or remove each
+// other's route when either is destroyed.
+func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return // a destroy, or the provider is not configured yet
+	}
+	var planned types.Object
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	values := planned.Attributes()
+	identity := "phone_number"
+	if values[identity].IsNull() {
+		identity = "name_prefix"
+	}
+	if values[identity].IsUnknown() {
+		return // known when the apply plans it again
+	}
+	key := r.key(values)
+	if other, taken := r.data.plannedRoutes.declare(key, r.describe(values)); taken {
+		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
+			"%s is declared by this resource and by another in this configuration: %s. A number has one dial-in route across the domain, "+
+				"and two resources holding it would undo each other. Keep one of them; to rename a resource, change its address (a moved block is optional).",
+			key, other))
+	}
+}
+
+// describe names the resource type and the planned webhook or name, so that
+// a user can find it in the configuration.
+func (r *routeResource) describe(values map[string]attr.Value) string {
+	var settings []string
+	for _, f := range r.kind.fields(perRoute) {
+		if v, ok := values[f.name].(types.String); ok && f.role == configured && !v.IsNull() && !v.IsUnknown() {
+			settings = append(settings, fmt.Sprintf("%s = %q", f.name, v.ValueString()))
+		}
+	}
+	if len(settings) == 0 {
+		return "a daily_" + r.typeName
+	}
+	return fmt.Sprintf("a daily_%s with %s", r.typeName, strings.Join(settings, ", "))
 }
 
 func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

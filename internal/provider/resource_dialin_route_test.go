@@ -227,9 +227,10 @@ resource "daily_pinless_dialin_route" "main" {
 			},
 			{Config: inPin},
 			{
-				// The number already answers PIN calls: Daily refuses, and says so.
+				// The number already answers PIN calls: refused at plan time,
+				// naming the other resource (whichever plans second).
 				Config:      inPin + pinlessRouteConfig("", owned, "https://hooks.example/call", ""),
-				ExpectError: errorPattern("HTTP 400 invalid-request-error"),
+				ExpectError: errorPattern("Dial-in route declared twice", owned, "by another in this configuration: a daily_pin"),
 			},
 		},
 	})
