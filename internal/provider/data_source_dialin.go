@@ -33,18 +33,27 @@ func (d *dialinDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = dsschema.Schema{
-		MarkdownDescription: "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it.",
-		Attributes: map[string]dsschema.Attribute{
-			"id": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
-			"routes": dsschema.MapNestedAttribute{
-				Computed:            true,
-				MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
-				NestedObject: dsschema.NestedAttributeObject{
-					Attributes: computedAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})),
-				},
+	attrs := map[string]dsschema.Attribute{
+		"id": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
+		"routes": dsschema.MapNestedAttribute{
+			Computed:            true,
+			MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
+			NestedObject: dsschema.NestedAttributeObject{
+				Attributes: computedAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})),
 			},
 		},
+	}
+	if secret, ok := d.kind.secret(); ok {
+		attrs[secretsAttribute] = dsschema.MapAttribute{
+			ElementType:         types.StringType,
+			Computed:            true,
+			Sensitive:           true,
+			MarkdownDescription: "The `" + secret.name + "` of every route, keyed like `routes`: the secret with which Daily signs its webhook requests.",
+		}
+	}
+	resp.Schema = dsschema.Schema{
+		MarkdownDescription: "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it.",
+		Attributes:          attrs,
 	}
 }
 
@@ -58,12 +67,12 @@ func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", d.kind.array, err))
 		return
 	}
-	routes, diags := d.kind.routeMap(entries)
+	model, diags := d.kind.arrayModelOf(entries)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &arrayModel{ID: types.StringValue(d.kind.array), Routes: routes})...)
+	resp.Diagnostics.Append(model.set(ctx, &resp.State)...)
 }
 
 // computedAttributes turns the resource attributes of a route into read-only

@@ -17,14 +17,14 @@ import (
 )
 
 // exclusiveConfig declares resource typ "all" with these routes, each given
-// as the HCL of its object.
-func exclusiveConfig(providerConfig, typ string, routes map[string]string) string {
+// as the HCL of its object, and extra attributes.
+func exclusiveConfig(providerConfig, typ string, routes map[string]string, extra string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\nresource %q \"all\" {\n  routes = {\n", providerConfig, typ)
 	for key, route := range routes {
 		fmt.Fprintf(&b, "    %q = %s\n", key, route)
 	}
-	b.WriteString("  }\n}\n")
+	b.WriteString("  }\n" + extra + "\n}\n")
 	return b.String()
 }
 
@@ -38,13 +38,13 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 	numbers := env.Numbers(t, 700, 2)
 	first, second := numbers[0], numbers[1]
 	const addr = "daily_pinless_dialin.all"
-	routes := tfjsonpath.New("routes")
+	routes, hmacs := tfjsonpath.New("routes"), tfjsonpath.New("hmacs")
 	firstHMAC := statecheck.CompareValue(compare.ValuesSame())
 	secondHMAC := statecheck.CompareValue(compare.ValuesSame())
-	config := func(routes map[string]string) string {
-		return exclusiveConfig(env.ProviderConfig(), "daily_pinless_dialin", routes)
+	config := func(routes map[string]string, extra ...string) string {
+		return exclusiveConfig(env.ProviderConfig(), "daily_pinless_dialin", routes, strings.Join(extra, "\n"))
 	}
-	const userHMAC = "dXNlci1jaG9zZW4tc2VjcmV0"
+	const userHMAC, otherHMAC = "dXNlci1jaG9zZW4tc2VjcmV0", "b3RoZXItc2VjcmV0"
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -52,7 +52,7 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 			{
 				Config: config(map[string]string{first: `{ room_creation_api = "https://hooks.example/a" }`}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					firstHMAC.AddStateValue(addr, routes.AtMapKey(first).AtMapKey("hmac")),
+					firstHMAC.AddStateValue(addr, hmacs.AtMapKey(first)),
 				},
 			},
 			{
@@ -64,11 +64,13 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(addr, routes.AtMapKey(second).AtMapKey("sip_uri")),
+					plancheck.ExpectUnknownValue(addr, hmacs.AtMapKey(second)),
 					plancheck.ExpectKnownValue(addr, routes.AtMapKey(first).AtMapKey("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^sip:`))),
+					plancheck.ExpectSensitiveValue(addr, hmacs),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					firstHMAC.AddStateValue(addr, routes.AtMapKey(first).AtMapKey("hmac")),
-					secondHMAC.AddStateValue(addr, routes.AtMapKey(second).AtMapKey("hmac")),
+					firstHMAC.AddStateValue(addr, hmacs.AtMapKey(first)),
+					secondHMAC.AddStateValue(addr, hmacs.AtMapKey(second)),
 					statecheck.ExpectKnownValue(addr, routes.AtMapKey(second).AtMapKey("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^sip:`))),
 					checkArrayKeys(emu, client.PinlessDialin, first, second),
 				},
@@ -80,8 +82,8 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 					second: `{ room_creation_api = "https://hooks.example/b" }`,
 				}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					firstHMAC.AddStateValue(addr, routes.AtMapKey(first).AtMapKey("hmac")),
-					secondHMAC.AddStateValue(addr, routes.AtMapKey(second).AtMapKey("hmac")),
+					firstHMAC.AddStateValue(addr, hmacs.AtMapKey(first)),
+					secondHMAC.AddStateValue(addr, hmacs.AtMapKey(second)),
 					checkEntry(emu, client.PinlessDialin, first, map[string]any{"room_creation_api": "https://hooks.example/a2", "name_prefix": "sales"}),
 				},
 			},
@@ -89,32 +91,44 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 				// Remove an element.
 				Config: config(map[string]string{second: `{ room_creation_api = "https://hooks.example/b" }`}),
 				ConfigStateChecks: []statecheck.StateCheck{
-					secondHMAC.AddStateValue(addr, routes.AtMapKey(second).AtMapKey("hmac")),
+					secondHMAC.AddStateValue(addr, hmacs.AtMapKey(second)),
 					checkArrayKeys(emu, client.PinlessDialin, second),
 				},
 			},
 			{
-				// Add one back with a secret of the user's.
+				// Secrets set by the user must match the routes.
 				Config: config(map[string]string{
-					first:  fmt.Sprintf(`{ room_creation_api = "https://hooks.example/a", hmac = %q }`, userHMAC),
+					first:  `{ room_creation_api = "https://hooks.example/a" }`,
 					second: `{ room_creation_api = "https://hooks.example/b" }`,
-				}),
+				}, fmt.Sprintf("  hmacs = { %q = %q }", first, userHMAC)),
+				ExpectError: errorPattern("Secrets do not match the routes", "Routes without one: "+second, "Secrets without a route: none"),
+			},
+			{
+				// Add one back, the user choosing both secrets.
+				Config: config(map[string]string{
+					first:  `{ room_creation_api = "https://hooks.example/a" }`,
+					second: `{ room_creation_api = "https://hooks.example/b" }`,
+				}, fmt.Sprintf("  hmacs = { %q = %q, %q = %q }", first, userHMAC, second, otherHMAC)),
 				ConfigStateChecks: []statecheck.StateCheck{
-					secondHMAC.AddStateValue(addr, routes.AtMapKey(second).AtMapKey("hmac")),
 					checkEntry(emu, client.PinlessDialin, first, map[string]any{"hmac": userHMAC}),
+					checkEntry(emu, client.PinlessDialin, second, map[string]any{"hmac": otherHMAC}),
 				},
 			},
 			{
-				// Dropping the secret from the configuration keeps it.
+				// Dropping the secrets from the configuration keeps them.
 				Config: config(map[string]string{
 					first:  `{ room_creation_api = "https://hooks.example/a" }`,
 					second: `{ room_creation_api = "https://hooks.example/b" }`,
 				}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, hmacs, knownvalue.MapExact(map[string]knownvalue.Check{
+						first: knownvalue.StringExact(userHMAC), second: knownvalue.StringExact(otherHMAC),
+					})),
 					checkEntry(emu, client.PinlessDialin, first, map[string]any{"hmac": userHMAC}),
 				},
 			},
+			{ResourceName: addr, ImportState: true, ImportStateId: client.PinlessDialin, ImportStateVerify: true},
 		},
 		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinlessDialin)),
 	})
@@ -127,7 +141,7 @@ func TestAccPinDialin_mapElements(t *testing.T) {
 	numbers := env.Numbers(t, 710, 2)
 	first, second := numbers[0], numbers[1]
 	config := func(routes map[string]string) string {
-		return exclusiveConfig(env.ProviderConfig(), "daily_pin_dialin", routes)
+		return exclusiveConfig(env.ProviderConfig(), "daily_pin_dialin", routes, "")
 	}
 
 	resource.Test(t, resource.TestCase{

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -24,6 +25,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure      = &exclusiveResource{}
 	_ resource.ResourceWithImportState    = &exclusiveResource{}
+	_ resource.ResourceWithModifyPlan     = &exclusiveResource{}
 	_ resource.ResourceWithValidateConfig = &exclusiveResource{}
 )
 
@@ -62,34 +64,62 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	if r.kind.sipOnly {
 		keyDoc += ", or `sip:<name_prefix>` for SIP-only routes"
 	}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The name of the array, `" + r.kind.array + "`.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"routes": schema.MapNestedAttribute{
+			Required:            true,
+			MarkdownDescription: "Every route of the array, keyed by " + keyDoc + ". An empty map empties the array.",
+			Validators:          []validator.Map{mapvalidator.KeysAre(r.kind.routeKeyValidator())},
+			NestedObject:        schema.NestedAttributeObject{Attributes: r.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})},
+		},
+	}
+	if secret, ok := r.kind.secret(); ok {
+		attrs[secretsAttribute] = schema.MapAttribute{
+			ElementType: types.StringType,
+			Optional:    true,
+			Computed:    true,
+			Sensitive:   true,
+			MarkdownDescription: "The `" + secret.name + "` of every route, keyed like `routes`: the base64 secret with which Daily signs the route's webhook requests. " +
+				"Leave it unset to keep the secrets Daily mints when routes are created (and those routes already had): the provider re-sends them on every write, " +
+				"so they never rotate, and reads them into this map. Set it to choose the secrets yourself: it must then hold one for every route, and nothing else.",
+			Validators: []validator.Map{mapvalidator.ValueStringsAre(base64Validator())},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with this resource or with the per-route resources, never both: " +
 			"this resource would remove their routes on every apply.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The name of the array, `" + r.kind.array + "`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"routes": schema.MapNestedAttribute{
-				Required:            true,
-				MarkdownDescription: "Every route of the array, keyed by " + keyDoc + ". An empty map empties the array.",
-				Validators:          []validator.Map{mapvalidator.KeysAre(r.kind.routeKeyValidator())},
-				NestedObject:        schema.NestedAttributeObject{Attributes: r.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})},
-			},
-		},
+		Attributes: attrs,
 	}
 }
 
-// ValidateConfig checks that a SIP-only route's name_prefix agrees with its key.
+// ValidateConfig checks that configured secrets are given for exactly the
+// routes, and that a SIP-only route's name_prefix agrees with its key.
 func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	if !r.kind.sipOnly {
-		return
-	}
 	// Keys often come from resources not created yet: the map is then unknown.
 	var routes types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("routes"), &routes)...)
 	if routes.IsNull() || routes.IsUnknown() {
+		return
+	}
+	if _, ok := r.kind.secret(); ok {
+		var secrets types.Map
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(secretsAttribute), &secrets)...)
+		if !secrets.IsNull() && !secrets.IsUnknown() {
+			routeKeys := slices.Sorted(maps.Keys(routes.Elements()))
+			secretKeys := slices.Sorted(maps.Keys(secrets.Elements()))
+			if !slices.Equal(routeKeys, secretKeys) {
+				resp.Diagnostics.AddAttributeError(path.Root(secretsAttribute), "Secrets do not match the routes",
+					fmt.Sprintf("When %s is set it must hold a secret for every route and nothing else. Routes without one: %s. Secrets without a route: %s. "+
+						"Leave %s unset to keep the secrets Daily mints.",
+						secretsAttribute, listOrNone(without(routeKeys, secretKeys)), listOrNone(without(secretKeys, routeKeys)), secretsAttribute))
+			}
+		}
+	}
+	if !r.kind.sipOnly {
 		return
 	}
 	for key, element := range routes.Elements() {
@@ -105,12 +135,41 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 }
 
+// ModifyPlan plans the secrets Daily keeps when the configuration sets none:
+// a route that has one keeps it, a new route's is unknown until Daily mints it.
+func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if _, ok := r.kind.secret(); !ok || req.Plan.Raw.IsNull() {
+		return
+	}
+	var configured, routes, prior types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(secretsAttribute), &configured)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("routes"), &routes)...)
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(secretsAttribute), &prior)...)
+	}
+	if resp.Diagnostics.HasError() || !configured.IsNull() {
+		return
+	}
+	planned := types.MapUnknown(types.StringType)
+	if !routes.IsUnknown() {
+		secrets := make(map[string]attr.Value, len(routes.Elements()))
+		for key := range routes.Elements() {
+			secrets[key] = types.StringUnknown()
+			if kept, ok := prior.Elements()[key]; ok && !kept.IsNull() && !kept.IsUnknown() {
+				secrets[key] = kept
+			}
+		}
+		planned = types.MapValueMust(types.StringType, secrets)
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(secretsAttribute), planned)...)
+}
+
 func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
@@ -123,7 +182,7 @@ func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, re
 }
 
 func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
 }
 
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -137,18 +196,29 @@ func (r *exclusiveResource) ImportState(ctx context.Context, req resource.Import
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
-// apply makes the array hold exactly the planned routes.
-func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
-	var planned arrayModel
-	diags.Append(plan.Get(ctx, &planned)...)
+// apply makes the array hold exactly the planned routes, with the secrets
+// the configuration sets; without them, every route keeps the one it has.
+func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
+	var planned types.Map
+	diags.Append(plan.GetAttribute(ctx, path.Root("routes"), &planned)...)
+	secret, hasSecret := r.kind.secret()
+	var secrets types.Map
+	if hasSecret {
+		diags.Append(config.GetAttribute(ctx, path.Root(secretsAttribute), &secrets)...)
+	}
 	if diags.HasError() {
 		return
 	}
-	routes := planned.Routes.Elements()
+	routes := planned.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
 		route, _ := routes[key].(types.Object)
-		specs = append(specs, r.kind.spec(key, route.Attributes()))
+		values := route.Attributes()
+		if v, ok := secrets.Elements()[key]; ok {
+			values = maps.Clone(values)
+			values[secret.name] = v
+		}
+		specs = append(specs, r.kind.spec(key, values))
 	}
 	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs)
 	if err != nil {
@@ -160,9 +230,21 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, state *t
 
 // setState sets the state to the whole array as Daily holds it.
 func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, entries []dialin.Entry) diag.Diagnostics {
-	routes, diags := r.kind.routeMap(entries)
+	model, diags := r.kind.arrayModelOf(entries)
 	if diags.HasError() {
 		return diags
 	}
-	return state.Set(ctx, &arrayModel{ID: types.StringValue(r.kind.array), Routes: routes})
+	return model.set(ctx, state)
+}
+
+// without returns the elements of sorted list a that sorted list b lacks.
+func without(a, b []string) []string {
+	return slices.DeleteFunc(slices.Clone(a), func(s string) bool { _, found := slices.BinarySearch(b, s); return found })
+}
+
+func listOrNone(items []string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	return strings.Join(items, ", ")
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -47,7 +49,11 @@ type routeField struct {
 }
 
 // routeShape is where a route's fields are declared: in a resource of their
-// own, beside its phone number, or as an element of an exclusive resource's map.
+// own, beside its phone number, or as an element of an exclusive resource's
+// map. In a map, a route has no keptSecret fields: the resource keeps the
+// secrets of all its routes in one top-level map instead (see secretsAttribute),
+// because Terraform marks every sensitive value of a plan separately, and a
+// secret in each of 1000 map elements makes a plan take seconds.
 type routeShape int
 
 const (
@@ -158,14 +164,35 @@ func messageAttribute(description, messageDescription string) schema.SingleNeste
 // routeAttributes adds the schema attributes of a route's fields to attrs
 // and returns it.
 func (k *arrayKind) routeAttributes(shape routeShape, attrs map[string]schema.Attribute) map[string]schema.Attribute {
-	for _, f := range k.fields(shape) {
+	for _, f := range k.shapeFields(shape) {
 		attrs[f.name] = f.attribute
 	}
 	return attrs
 }
 
-// spec is the entry that a route's values ask for under key. Null values are
-// left out; unknown ones (a computed hmac not known yet) keep Daily's value.
+// shapeFields are the fields a route declares in shape.
+func (k *arrayKind) shapeFields(shape routeShape) []routeField {
+	fields := k.fields(shape)
+	if shape == inRouteMap {
+		fields = slices.DeleteFunc(fields, func(f routeField) bool { return f.role == keptSecret })
+	}
+	return fields
+}
+
+// secret is the route field whose values an exclusive resource keeps in
+// one top-level map, if the array has one.
+func (k *arrayKind) secret() (routeField, bool) {
+	for _, f := range k.fields(perRoute) {
+		if f.role == keptSecret {
+			return f, true
+		}
+	}
+	return routeField{}, false
+}
+
+// spec is the entry that a route's values ask for under key. Null or absent
+// values are left out; unknown ones (a computed hmac not known yet) keep
+// Daily's value.
 func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteSpec {
 	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{"phone_number"}}
 	for _, f := range k.fields(perRoute) { // the shape changes no field's role
@@ -186,7 +213,7 @@ func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteS
 // values returns every field of the entry as an attribute value; a field
 // the entry lacks is null.
 func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Value {
-	fields := k.fields(shape)
+	fields := k.shapeFields(shape)
 	values := make(map[string]attr.Value, len(fields))
 	for _, f := range fields {
 		values[f.name] = decodeField(e, f.name, f.attribute.GetType())
@@ -196,7 +223,7 @@ func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Val
 
 // attributeTypes returns the types of a route's fields.
 func (k *arrayKind) attributeTypes(shape routeShape) map[string]attr.Type {
-	fields := k.fields(shape)
+	fields := k.shapeFields(shape)
 	attrTypes := make(map[string]attr.Type, len(fields))
 	for _, f := range fields {
 		attrTypes[f.name] = f.attribute.GetType()
@@ -204,25 +231,54 @@ func (k *arrayKind) attributeTypes(shape routeShape) map[string]attr.Type {
 	return attrTypes
 }
 
+// secretsAttribute is the top-level map in which an exclusive resource and
+// a data source keep their routes' secrets, keyed like routes.
+const secretsAttribute = "hmacs"
+
 // arrayModel is a whole array as a map from route key to route, in the
-// exclusive resources and the data sources.
+// exclusive resources and the data sources; Secrets is null for an array
+// without secrets.
 type arrayModel struct {
-	ID     types.String `tfsdk:"id"`
-	Routes types.Map    `tfsdk:"routes"`
+	ID      types.String
+	Routes  types.Map
+	Secrets types.Map
 }
 
-// routeMap is the array as a map from route key to route object.
-func (k *arrayKind) routeMap(entries []dialin.Entry) (types.Map, diag.Diagnostics) {
+// arrayModelOf is the array as Daily holds it.
+func (k *arrayKind) arrayModelOf(entries []dialin.Entry) (arrayModel, diag.Diagnostics) {
 	routeType := types.ObjectType{AttrTypes: k.attributeTypes(inRouteMap)}
 	routes := make(map[string]attr.Value, len(entries))
+	secret, hasSecret := k.secret()
+	secrets := make(map[string]attr.Value, len(entries))
 	for _, e := range entries {
 		route, diags := types.ObjectValue(routeType.AttrTypes, k.values(e, inRouteMap))
 		if diags.HasError() {
-			return types.MapNull(routeType), diags
+			return arrayModel{}, diags
 		}
 		routes[e.Key()] = route
+		if hasSecret {
+			secrets[e.Key()] = decodeField(e, secret.name, types.StringType)
+		}
 	}
-	return types.MapValue(routeType, routes)
+	model := arrayModel{ID: types.StringValue(k.array), Secrets: types.MapNull(types.StringType)}
+	var diags diag.Diagnostics
+	model.Routes, diags = types.MapValue(routeType, routes)
+	if hasSecret && !diags.HasError() {
+		model.Secrets, diags = types.MapValue(types.StringType, secrets)
+	}
+	return model, diags
+}
+
+// set writes the model to a state whose schema has the attributes of an
+// array: id, routes and, for an array with secrets, secretsAttribute.
+func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
+	var diags diag.Diagnostics
+	diags.Append(state.SetAttribute(ctx, path.Root("id"), m.ID)...)
+	diags.Append(state.SetAttribute(ctx, path.Root("routes"), m.Routes)...)
+	if !m.Secrets.IsNull() {
+		diags.Append(state.SetAttribute(ctx, path.Root(secretsAttribute), m.Secrets)...)
+	}
+	return diags
 }
 
 // routeKeyValidator accepts the keys of an array: E.164 numbers, plus
