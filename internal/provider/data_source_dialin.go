@@ -39,7 +39,13 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			Computed:            true,
 			MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
 			NestedObject: dsschema.NestedAttributeObject{
-				Attributes: computedAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})),
+				Attributes: readOnlyAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{}),
+					func(a schema.StringAttribute) dsschema.Attribute {
+						return dsschema.StringAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+					},
+					func(a schema.SingleNestedAttribute, nested map[string]dsschema.Attribute) dsschema.Attribute {
+						return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
+					}),
 			},
 		},
 	}
@@ -75,18 +81,21 @@ func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 	resp.Diagnostics.Append(model.set(ctx, &resp.State)...)
 }
 
-// computedAttributes turns the resource attributes of a route into read-only
-// data source attributes, so both schemas describe a route the same way.
-func computedAttributes(attrs map[string]schema.Attribute) map[string]dsschema.Attribute {
-	out := make(map[string]dsschema.Attribute, len(attrs))
+// readOnlyAttributes turns the resource attributes of a route into the
+// computed attributes of another schema kind (a data source, an ephemeral
+// resource), built by str and obj, so every schema describes a route the same way.
+func readOnlyAttributes[A any](attrs map[string]schema.Attribute,
+	str func(schema.StringAttribute) A, obj func(schema.SingleNestedAttribute, map[string]A) A,
+) map[string]A {
+	out := make(map[string]A, len(attrs))
 	for name, a := range attrs {
 		switch a := a.(type) {
 		case schema.StringAttribute:
-			out[name] = dsschema.StringAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+			out[name] = str(a)
 		case schema.SingleNestedAttribute:
-			out[name] = dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: computedAttributes(a.Attributes)}
+			out[name] = obj(a, readOnlyAttributes(a.Attributes, str, obj))
 		default:
-			panic("computedAttributes: unhandled attribute type for " + name)
+			panic("readOnlyAttributes: unhandled attribute type for " + name)
 		}
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -22,7 +23,10 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-var _ provider.Provider = &dailyProvider{}
+var (
+	_ provider.Provider                       = &dailyProvider{}
+	_ provider.ProviderWithEphemeralResources = &dailyProvider{}
+)
 
 // Environment variables read when the matching attribute is not set.
 const (
@@ -148,6 +152,7 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *dailyProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -166,6 +171,12 @@ func (p *dailyProvider) DataSources(_ context.Context) []func() datasource.DataS
 		newPhoneNumbersDataSource,
 		newPinlessDialinDataSource,
 		newPinDialinDataSource,
+	}
+}
+
+func (p *dailyProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newPinlessDialinRouteEphemeralResource,
 	}
 }
 

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -29,6 +32,12 @@ var (
 )
 
 var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
+
+// The write-only way to set a route's hmac, on the per-route pinless resource.
+const (
+	hmacWO        = "hmac_wo"
+	hmacWOVersion = "hmac_wo_version"
+)
 
 // newPinlessDialinRouteResource is the daily_pinless_dialin_route resource.
 func newPinlessDialinRouteResource() resource.Resource {
@@ -69,23 +78,43 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	if r.kind.sipOnly {
 		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
 	}
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			Computed:            true,
+			MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+		},
+		"phone_number": schema.StringAttribute{
+			Required:            !r.kind.sipOnly,
+			Optional:            r.kind.sipOnly,
+			MarkdownDescription: numberDoc,
+			Validators:          []validator.String{e164Validator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+	}
+	if _, ok := r.kind.secret(); ok {
+		attrs[hmacWO] = schema.StringAttribute{
+			Optional:  true,
+			WriteOnly: true,
+			Sensitive: true,
+			MarkdownDescription: "Write-only alternative to `hmac` (Terraform 1.11 and later): the base64 secret is sent to Daily but never stored in the plan or state, " +
+				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes.",
+			Validators: []validator.String{
+				base64Validator(),
+				stringvalidator.ConflictsWith(path.MatchRoot("hmac")),
+				stringvalidator.AlsoRequires(path.MatchRoot(hmacWOVersion)),
+			},
+		}
+		attrs[hmacWOVersion] = schema.Int64Attribute{
+			Optional:            true,
+			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily.",
+			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(hmacWO))},
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with these per-route resources or with its exclusive resource, never both: " +
 			"the exclusive resource removes every entry it does not declare.",
-		Attributes: r.kind.routeAttributes(perRoute, map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"phone_number": schema.StringAttribute{
-				Required:            !r.kind.sipOnly,
-				Optional:            r.kind.sipOnly,
-				MarkdownDescription: numberDoc,
-				Validators:          []validator.String{e164Validator()},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-		}),
+		Attributes: r.kind.routeAttributes(perRoute, attrs),
 	}
 }
 
@@ -102,13 +131,13 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 	}
 }
 
-// ModifyPlan refuses a route key that another per-route resource of this
-// configuration declares too: Daily keeps one entry per number, and two
-// resources holding it would undo each other's changes, or remove each
-// other's route when either is destroyed.
+// ModifyPlan keeps hmac null while the secret is write-only, and refuses a
+// route key that another per-route resource of this configuration declares
+// too: Daily keeps one entry per number, and two resources holding it would
+// undo each other's changes, or remove each other's route when either is destroyed.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		return // a destroy, or the provider is not configured yet
+	if req.Plan.Raw.IsNull() {
+		return // a destroy
 	}
 	var planned types.Object
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
@@ -116,6 +145,12 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 		return
 	}
 	values := planned.Attributes()
+	if writeOnlySecret(values) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("hmac"), types.StringNull())...)
+	}
+	if r.data == nil {
+		return // not configured yet
+	}
 	identity := "phone_number"
 	if values[identity].IsNull() {
 		identity = "name_prefix"
@@ -152,7 +187,7 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, r.data.dialin.Create, "create", &resp.State, &resp.Diagnostics)
+	r.write(ctx, req.Plan, req.Config, nil, r.data.dialin.Create, "create", &resp.State, &resp.Diagnostics)
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -173,11 +208,11 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry)...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry, state.Attributes())...)
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, r.data.dialin.Put, "update", &resp.State, &resp.Diagnostics)
+	r.write(ctx, req.Plan, req.Config, &req.State, r.data.dialin.Put, "update", &resp.State, &resp.Diagnostics)
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -212,9 +247,9 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 
 // write creates or updates the planned route with put, the engine's Create
 // or Put: a create refuses to take over an entry that already exists, since
-// that is what import is for.
-func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error),
-	verb string, state *tfsdk.State, diags *diag.Diagnostics,
+// that is what import is for. prior is the state before an update, nil for a create.
+func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State,
+	put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error), verb string, state *tfsdk.State, diags *diag.Diagnostics,
 ) {
 	var planned types.Object
 	diags.Append(plan.Get(ctx, &planned)...)
@@ -222,6 +257,24 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, put func(con
 		return
 	}
 	values := planned.Attributes()
+	if writeOnlySecret(values) {
+		// Only the configuration holds the write-only secret. It is sent when
+		// the route is created and when its version changes; otherwise the
+		// route keeps the secret it has.
+		var secret types.String
+		var priorVersion types.Int64
+		diags.Append(config.GetAttribute(ctx, path.Root(hmacWO), &secret)...)
+		if prior != nil {
+			diags.Append(prior.GetAttribute(ctx, path.Root(hmacWOVersion), &priorVersion)...)
+		}
+		if diags.HasError() {
+			return
+		}
+		if prior == nil || !priorVersion.Equal(values[hmacWOVersion]) {
+			values = maps.Clone(values)
+			values["hmac"] = secret
+		}
+	}
 	key := r.key(values)
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
 	if err != nil {
@@ -232,7 +285,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, put func(con
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
 		return
 	}
-	diags.Append(r.setState(ctx, state, entry)...)
+	diags.Append(r.setState(ctx, state, entry, planned.Attributes())...)
 }
 
 // key identifies the planned route in its array: its phone number, or for a
@@ -244,16 +297,31 @@ func (r *routeResource) key(values map[string]attr.Value) string {
 	return dialin.SIPKeyPrefix + stringValue(values["name_prefix"])
 }
 
-// setState sets the whole state from the entry as Daily holds it.
-func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry) diag.Diagnostics {
+// setState sets the whole state from the entry as Daily holds it; known holds
+// the planned or prior values, for what Daily does not keep.
+func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known map[string]attr.Value) diag.Diagnostics {
 	values := r.kind.values(entry, perRoute)
 	values["id"] = types.StringValue(entry.Key())
 	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	if _, ok := r.kind.secret(); ok {
+		values[hmacWO] = types.StringNull()
+		values[hmacWOVersion] = known[hmacWOVersion]
+		if writeOnlySecret(known) {
+			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
+		}
+	}
 	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), values)
 	if diags.HasError() {
 		return diags
 	}
 	return state.Set(ctx, object)
+}
+
+// writeOnlySecret reports whether the route's secret is set with hmac_wo,
+// whose version is then set.
+func writeOnlySecret(values map[string]attr.Value) bool {
+	version, ok := values[hmacWOVersion]
+	return ok && !version.IsNull()
 }
 
 // stringValue is the string a value holds, "" when null or unknown.
