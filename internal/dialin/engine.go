@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -68,6 +69,8 @@ type Engine struct {
 	history keyHistory // guarded by writeMu
 	writes  *writeBatcher
 	reads   *readSharer
+	// domainID is the id of the domain in Daily's last answer.
+	domainID atomic.Value
 }
 
 // keyHistory is what this engine did to each key, per array.
@@ -309,5 +312,20 @@ func (e *Engine) get(ctx context.Context) (snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.snapshotOf(dom)
+}
+
+// snapshotOf parses an answer of Daily's and notes its domain id.
+func (e *Engine) snapshotOf(dom *client.Domain) (snapshot, error) {
+	if dom.DomainID != "" {
+		e.domainID.Store(dom.DomainID)
+	}
 	return snapshotOf(dom)
+}
+
+// DomainID is the id of the domain whose arrays the engine read or wrote
+// last, "" before the first answer.
+func (e *Engine) DomainID() string {
+	id, _ := e.domainID.Load().(string)
+	return id
 }

@@ -68,7 +68,7 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	if err != nil {
 		return live, false, err
 	}
-	written, err := snapshotOf(dom)
+	written, err := e.snapshotOf(dom)
 	if err != nil {
 		return live, false, err
 	}

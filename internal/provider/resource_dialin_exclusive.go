@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -24,6 +25,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure      = &exclusiveResource{}
+	_ resource.ResourceWithIdentity       = &exclusiveResource{}
 	_ resource.ResourceWithImportState    = &exclusiveResource{}
 	_ resource.ResourceWithModifyPlan     = &exclusiveResource{}
 	_ resource.ResourceWithValidateConfig = &exclusiveResource{}
@@ -93,6 +95,17 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		MarkdownDescription: r.description + "\n\nManage an array either with this resource or with the per-route resources, never both: " +
 			"this resource would remove their routes on every apply.",
 		Attributes: attrs,
+	}
+}
+
+func (r *exclusiveResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"domain_id": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The id of the Daily domain whose array this is (GET /v1/ returns it as domain_id); the provider's API key selects the domain.",
+			},
+		},
 	}
 }
 
@@ -169,7 +182,7 @@ func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
@@ -178,11 +191,11 @@ func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, re
 		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entries)...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, entries)...)
 }
 
 func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -191,14 +204,32 @@ func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest
 	}
 }
 
-// ImportState takes over the array as it is; any ID is accepted, the array's name reads best.
+// ImportState takes over the array as it is. Any ID is accepted, the
+// array's name reads best; an identity must name the domain the API key selects.
 func (r *exclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	if req.ID != "" {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		return
+	}
+	var named types.String
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("domain_id"), &named)...)
+	if _, err := r.data.dialin.Entries(ctx, r.kind.array); err != nil {
+		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
+		return
+	}
+	if actual := r.data.dialin.DomainID(); named.ValueString() != actual {
+		resp.Diagnostics.AddAttributeError(path.Root("domain_id"), "Identity names another domain",
+			fmt.Sprintf("The identity names domain %s, but the provider's API key selects domain %s. Configure the provider with that domain's API key, or import with domain_id = %q.",
+				named.ValueString(), actual, actual))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), r.kind.array)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"domain_id": named})...)
 }
 
 // apply makes the array hold exactly the planned routes, with the secrets
 // the configuration sets; without them, every route keeps the one it has.
-func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	var planned types.Map
 	diags.Append(plan.GetAttribute(ctx, path.Root("routes"), &planned)...)
 	secret, hasSecret := r.kind.secret()
@@ -225,16 +256,19 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
 		return
 	}
-	diags.Append(r.setState(ctx, state, entries)...)
+	diags.Append(r.setState(ctx, state, identity, entries)...)
 }
 
-// setState sets the state to the whole array as Daily holds it.
-func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, entries []dialin.Entry) diag.Diagnostics {
+// setState sets the state to the whole array as Daily holds it, and the
+// identity to its domain.
+func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry) diag.Diagnostics {
 	model, diags := r.kind.arrayModelOf(entries)
 	if diags.HasError() {
 		return diags
 	}
-	return model.set(ctx, state)
+	diags.Append(model.set(ctx, state)...)
+	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{"domain_id": types.StringValue(r.data.dialin.DomainID())})...)
+	return diags
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -26,6 +27,7 @@ import (
 
 var (
 	_ resource.ResourceWithConfigure      = &routeResource{}
+	_ resource.ResourceWithIdentity       = &routeResource{}
 	_ resource.ResourceWithImportState    = &routeResource{}
 	_ resource.ResourceWithModifyPlan     = &routeResource{}
 	_ resource.ResourceWithValidateConfig = &routeResource{}
@@ -118,6 +120,23 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	}
 }
 
+func (r *routeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	attrs := map[string]identityschema.Attribute{
+		"phone_number": identityschema.StringAttribute{
+			RequiredForImport: !r.kind.sipOnly,
+			OptionalForImport: r.kind.sipOnly,
+			Description:       "The route's phone number, in E.164 form.",
+		},
+	}
+	if r.kind.sipOnly {
+		attrs["name_prefix"] = identityschema.StringAttribute{
+			OptionalForImport: true,
+			Description:       "For a SIP-only route, which has no phone number: its name_prefix.",
+		}
+	}
+	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
+}
+
 func (r *routeResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	if !r.kind.sipOnly {
 		return
@@ -187,7 +206,7 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, req.Config, nil, r.data.dialin.Create, "create", &resp.State, &resp.Diagnostics)
+	r.write(ctx, req.Plan, req.Config, nil, r.data.dialin.Create, "create", &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -197,6 +216,10 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	key := stringValue(state.Attributes()["id"])
+	// Before anything else: a state written by a Terraform without
+	// identities has none, and even a read that finds the route gone must
+	// return one.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
 	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", r.kind.noun, key, err))
@@ -212,7 +235,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, req.Config, &req.State, r.data.dialin.Put, "update", &resp.State, &resp.Diagnostics)
+	r.write(ctx, req.Plan, req.Config, &req.State, r.data.dialin.Put, "update", &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -227,29 +250,41 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	}
 }
 
-// ImportState takes the route's key: its E.164 number, or sip:<name_prefix>.
+// ImportState takes the route's key, its E.164 number or sip:<name_prefix>,
+// or an identity holding its phone_number or name_prefix.
 func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var diags validator.StringResponse
+	key := req.ID
+	if key == "" && req.Identity != nil {
+		var diags diag.Diagnostics
+		key, diags = routeKeyOfIdentity(ctx, req.Identity, r.kind.sipOnly)
+		resp.Diagnostics.Append(diags...)
+		if diags.HasError() {
+			return
+		}
+	}
+	var check validator.StringResponse
 	r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{
-		Path: path.Root("id"), ConfigValue: types.StringValue(req.ID),
-	}, &diags)
-	if diags.Diagnostics.HasError() {
+		Path: path.Root("id"), ConfigValue: types.StringValue(key),
+	}, &check)
+	if check.Diagnostics.HasError() {
 		hint := ""
 		if r.kind.sipOnly {
 			hint = ", or a SIP-only route by sip:<name_prefix>"
 		}
 		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, req.ID))
+			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, key))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
 }
 
 // write creates or updates the planned route with put, the engine's Create
 // or Put: a create refuses to take over an entry that already exists, since
 // that is what import is for. prior is the state before an update, nil for a create.
 func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State,
-	put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error), verb string, state *tfsdk.State, diags *diag.Diagnostics,
+	put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error), verb string,
+	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
 ) {
 	var planned types.Object
 	diags.Append(plan.Get(ctx, &planned)...)
@@ -286,6 +321,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		return
 	}
 	diags.Append(r.setState(ctx, state, entry, planned.Attributes())...)
+	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(key))...)
 }
 
 // key identifies the planned route in its array: its phone number, or for a

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -27,6 +29,7 @@ var (
 	_ resource.Resource                     = &phoneNumberResource{}
 	_ resource.ResourceWithConfigure        = &phoneNumberResource{}
 	_ resource.ResourceWithConfigValidators = &phoneNumberResource{}
+	_ resource.ResourceWithIdentity         = &phoneNumberResource{}
 	_ resource.ResourceWithModifyPlan       = &phoneNumberResource{}
 	_ resource.ResourceWithImportState      = &phoneNumberResource{}
 )
@@ -109,6 +112,14 @@ func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+func (r *phoneNumberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "Daily's id of the purchased number."},
+		},
+	}
+}
+
 func (r *phoneNumberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{searchCombinationValidator{exclusive: "number"}}
 }
@@ -150,6 +161,7 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 		// refuses for 14 days). The next refresh fills in the details.
 		plan.setPurchased(bought)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
 		resp.Diagnostics.AddWarning("Phone number bought, details not read yet",
 			err.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
 	case err != nil:
@@ -157,6 +169,7 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 	default:
 		plan.setPurchased(bought)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
 	}
 }
 
@@ -166,6 +179,9 @@ func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Even a read that finds the number gone must return an identity, and a
+	// state from a Terraform without identities has none yet.
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": state.ID})...)
 
 	found, err := findPurchased(ctx, r.data.client, state.ID.ValueString(), state.Number.ValueString())
 	if err != nil {
@@ -200,6 +216,7 @@ func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateReq
 	}
 	plan.Number = state.Number
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": state.ID})...)
 }
 
 func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -259,7 +276,12 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 	resp.Diagnostics.AddWarning("Phone number will be released", detail)
 }
 
+// ImportState takes the number's id or E.164 number, or an identity holding its id.
 func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		return
+	}
 	id := req.ID
 	if strings.HasPrefix(id, "+") {
 		numbers, err := r.data.client.ListPurchasedNumbers(ctx, client.PurchasedFilter{Number: id})
@@ -281,6 +303,7 @@ func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.Impo
 		id = match.ID
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": types.StringValue(id)})...)
 }
 
 // requiresReplaceIfNumberChanged replaces only when a configured number is

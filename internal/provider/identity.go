@@ -1,0 +1,53 @@
+package provider
+
+import (
+	"context"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
+)
+
+// setIdentity sets the resource identity's attributes. Terraform before
+// 1.12 has no identities: the framework then passes none.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, values map[string]attr.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if identity == nil {
+		return diags
+	}
+	for name, v := range values {
+		diags.Append(identity.SetAttribute(ctx, path.Root(name), v)...)
+	}
+	return diags
+}
+
+// routeIdentity is the identity of the route with key: its phone number, or
+// for a SIP-only route its name_prefix. Neither can change in place.
+func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
+	number, prefix := types.StringValue(key), types.StringNull()
+	if p, ok := strings.CutPrefix(key, dialin.SIPKeyPrefix); ok {
+		number, prefix = types.StringNull(), types.StringValue(p)
+	}
+	if !k.sipOnly {
+		return map[string]attr.Value{"phone_number": number}
+	}
+	return map[string]attr.Value{"phone_number": number, "name_prefix": prefix}
+}
+
+// routeKeyOfIdentity is the key of the route an import identity names.
+func routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sipOnly bool) (string, diag.Diagnostics) {
+	var number, prefix types.String
+	diags := identity.GetAttribute(ctx, path.Root("phone_number"), &number)
+	if sipOnly {
+		diags.Append(identity.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
+	}
+	if number.IsNull() && !prefix.IsNull() {
+		return dialin.SIPKeyPrefix + prefix.ValueString(), diags
+	}
+	return number.ValueString(), diags
+}
