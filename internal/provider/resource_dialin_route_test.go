@@ -29,7 +29,7 @@ func TestAccPinlessDialinRoute_lifecycle(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 0, 2)
+	numbers := env.Numbers(t, 2)
 	mine, theirs := numbers[0], numbers[1]
 	unmanaged := seedUnmanagedRoutes(t, emu, theirs)
 	const addr = "daily_pinless_dialin_route.main"
@@ -137,7 +137,7 @@ func TestAccPinlessDialinRoute_userHMACAndSIPOnly(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	number := env.Numbers(t, 10, 1)[0]
+	number := env.Numbers(t, 1)[0]
 	config := func(secret string) string {
 		return fmt.Sprintf(`%s
 resource "daily_pinless_dialin_route" "number" {
@@ -188,7 +188,7 @@ resource "daily_pinless_dialin_route" "trunk" {
 func TestAccPinlessDialinRoute_errors(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
-	owned := env.Numbers(t, 300, 1)[0]
+	owned := env.Numbers(t, 1)[0]
 	inPin := fmt.Sprintf(`%s
 resource "daily_pin_dialin_route" "pin" {
   phone_number = %q
@@ -239,7 +239,7 @@ func TestAccPinlessDialinRoute_existingRouteMustBeImported(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	number := env.Numbers(t, 400, 1)[0]
+	number := env.Numbers(t, 1)[0]
 	unmanaged := seedUnmanagedRoutes(t, emu, number)
 
 	resource.Test(t, resource.TestCase{

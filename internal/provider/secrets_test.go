@@ -30,7 +30,7 @@ func TestAccSecrets_notInTraceLogs(t *testing.T) {
 	emu := emulator.New(emulator.Options{APIKey: apiKey})
 	url := emu.StartServer()
 	t.Cleanup(emu.Close)
-	numbers := seedNumbers(emu, 900, 4)
+	numbers := seedNumbers(emu, 4)
 	// An unmanaged route: its secret travels in every GET and POST too.
 	seedUnmanagedRoutes(t, emu, numbers[3])
 
