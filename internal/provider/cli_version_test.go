@@ -124,6 +124,11 @@ func (c cliCheck) CheckTerraformVersion(ctx context.Context, req tfversion.Check
 	}
 }
 
+// removedBlocksForget gates tests that end with `removed` blocks holding
+// lifecycle { destroy = false }: Terraform 1.7, OpenTofu 1.10.
+var removedBlocksForget = onCLI("removed blocks with lifecycle { destroy = false }",
+	tfversion.SkipBelow(tfversion.Version1_7_0), tfversion.SkipBelow(tfversion.Version1_10_0))
+
 // require runs version checks against the harness's CLI, as TerraformVersionChecks
 // do for resource.Test: it skips the test, with the check's reason, or fails it.
 func (w *cliWorkdir) require(checks ...tfversion.TerraformVersionCheck) {
@@ -152,8 +157,7 @@ func TestOnCLI(t *testing.T) {
 		return c
 	}
 	removed := func(openTofu bool) tfversion.TerraformVersionCheck {
-		c := onCLI("removed blocks with lifecycle { destroy = false }",
-			tfversion.SkipBelow(tfversion.Version1_7_0), tfversion.SkipBelow(tfversion.Version1_10_0)).(cliCheck)
+		c := removedBlocksForget.(cliCheck)
 		c.isOpenTofu = func() bool { return openTofu }
 		return c
 	}

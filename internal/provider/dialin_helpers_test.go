@@ -105,13 +105,21 @@ func seedNumbers(emu *emulator.Emulator, n int) []string {
 }
 
 // seedUnmanagedRoutes gives each number a pinless route that no Terraform
-// resource manages, and returns the entries as Daily then holds them.
+// resource manages, and returns the entries as Daily then holds them. On the
+// emulator each entry also carries a field the provider does not know,
+// x_added_by_support, which must survive every write byte for byte. The live
+// API is not sent it: Daily does not document accepting unknown entry fields.
 func seedUnmanagedRoutes(t *testing.T, emu dialinStore, numbers ...string) []json.RawMessage {
 	t.Helper()
+	_, live := emu.(liveDialin)
 	entries := make([]json.RawMessage, len(numbers))
 	for i, n := range numbers {
+		extra := fmt.Sprintf(`,"x_added_by_support":{"ticket":%d}`, i)
+		if live {
+			extra = ""
+		}
 		entries[i] = json.RawMessage(fmt.Sprintf(
-			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA==","x_added_by_support":{"ticket":%d}}`, n, i))
+			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA=="%s}`, n, extra))
 	}
 	if err := emu.SetDialinArray(client.PinlessDialin, entries); err != nil {
 		t.Fatal(err)

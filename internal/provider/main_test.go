@@ -19,5 +19,7 @@ func runTests(m *testing.M) int {
 			return 1
 		}
 	}
-	return m.Run()
+	code := m.Run()
+	reportLiveBuys(os.Stdout)
+	return code
 }

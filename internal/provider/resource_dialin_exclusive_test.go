@@ -185,7 +185,7 @@ func TestAccDialin_numbersBoughtInTheSameApply(t *testing.T) {
 	env.RequireBuying(t)
 	emu := env.Dialin(t)
 
-	resource.Test(t, resource.TestCase{
+	env.RunBuyingTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + `

@@ -241,6 +241,14 @@ func TestAccPinlessDialinRoute_existingRouteMustBeImported(t *testing.T) {
 	emu := env.Dialin(t)
 	number := env.Numbers(t, 1)[0]
 	unmanaged := seedUnmanagedRoutes(t, emu, number)
+	adopted := map[string]any{
+		"room_creation_api": "https://hooks.example/call",
+		"hmac":              "dW5tYW5hZ2VkLXNlY3JldA==",
+	}
+	if env.Emu != nil {
+		// Only the emulator's entry has an unknown field (see seedUnmanagedRoutes).
+		adopted["x_added_by_support"] = map[string]any{"ticket": 0}
+	}
 
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -257,11 +265,7 @@ import {
   to = daily_pinless_dialin_route.main
   id = %q
 }`, number),
-				ConfigStateChecks: []statecheck.StateCheck{checkEntry(emu, client.PinlessDialin, number, map[string]any{
-					"room_creation_api":  "https://hooks.example/call",
-					"hmac":               "dW5tYW5hZ2VkLXNlY3JldA==",
-					"x_added_by_support": map[string]any{"ticket": 0},
-				})},
+				ConfigStateChecks: []statecheck.StateCheck{checkEntry(emu, client.PinlessDialin, number, adopted)},
 			},
 		},
 	})
