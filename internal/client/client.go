@@ -146,9 +146,6 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// BaseURL is the API root this client sends to.
-func (c *Client) BaseURL() string { return c.cfg.BaseURL }
-
 // GetDomain reads the domain and its whole config (GET /).
 func (c *Client) GetDomain(ctx context.Context) (*Domain, error) {
 	var d Domain
@@ -156,18 +153,6 @@ func (c *Client) GetDomain(ctx context.Context) (*Domain, error) {
 		return nil, err
 	}
 	return checkDomain(&d)
-}
-
-// UpdateDomain sends POST / with {"properties": properties} and returns the resulting domain.
-func (c *Client) UpdateDomain(ctx context.Context, properties map[string]any) (*Domain, error) {
-	if properties == nil {
-		properties = map[string]any{}
-	}
-	body, err := json.Marshal(map[string]any{"properties": properties})
-	if err != nil {
-		return nil, fmt.Errorf("daily: encoding domain properties: %w", err)
-	}
-	return c.postDomain(ctx, body)
 }
 
 // SetDialinArrays replaces the named dial-in arrays in one POST /. Each entry is sent byte-for-byte.
@@ -344,14 +329,13 @@ type purchasedNumber struct {
 
 func (p purchasedNumber) toPurchasedNumber() PurchasedNumber {
 	return PurchasedNumber{
-		ID:           p.ID,
-		Number:       firstNonEmpty(p.Number, p.PhoneNumber),
-		Name:         p.Name,
-		Type:         p.Type,
-		Status:       p.Status,
-		Verified:     p.Verified,
-		CreatedDate:  time.Time(p.CreatedDate),
-		PaginationID: int64(p.PaginationID),
+		ID:          p.ID,
+		Number:      firstNonEmpty(p.Number, p.PhoneNumber),
+		Name:        p.Name,
+		Type:        p.Type,
+		Status:      p.Status,
+		Verified:    p.Verified,
+		CreatedDate: time.Time(p.CreatedDate),
 	}
 }
 

@@ -47,8 +47,8 @@ func TestNewBaseURLAndKeyRules(t *testing.T) {
 			t.Errorf("New(%q): %v", tc.baseURL, err)
 			continue
 		}
-		if c.BaseURL() != tc.wantURL {
-			t.Errorf("New(%q).BaseURL() = %q, want %q", tc.baseURL, c.BaseURL(), tc.wantURL)
+		if c.cfg.BaseURL != tc.wantURL {
+			t.Errorf("New(%q): base URL %q, want %q", tc.baseURL, c.cfg.BaseURL, tc.wantURL)
 		}
 	}
 }
@@ -88,7 +88,7 @@ func TestHeaders(t *testing.T) {
 	if _, err := c.GetDomain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.UpdateDomain(ctx, map[string]any{"lang": "fr"}); err != nil {
+	if _, err := c.SetDialinArrays(ctx, map[string][]json.RawMessage{PinlessDialin: nil}); err != nil {
 		t.Fatal(err)
 	}
 	for name, h := range map[string]http.Header{"GET": get, "POST": post} {
@@ -138,25 +138,6 @@ func TestGetDomain(t *testing.T) {
 	entries, err := d.DialinEntries(PinlessDialin)
 	if err != nil || len(entries) != 1 || !strings.Contains(string(entries[0]), "c2VjcmV0") {
 		t.Errorf("entries = %s, %v", entries, err)
-	}
-}
-
-func TestUpdateDomainBody(t *testing.T) {
-	t.Parallel()
-	var body string
-	c, _, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		body = string(b)
-		if r.Method != http.MethodPost || r.URL.Path != "/v1/" {
-			t.Errorf("got %s %s", r.Method, r.URL.Path)
-		}
-		reply(w, 200, domainJSON)
-	})
-	if _, err := c.UpdateDomain(context.Background(), map[string]any{"lang": "fr"}); err != nil {
-		t.Fatal(err)
-	}
-	if body != `{"properties":{"lang":"fr"}}` {
-		t.Errorf("body = %s", body)
 	}
 }
 
@@ -261,8 +242,9 @@ func TestBuyPhoneNumber(t *testing.T) {
 	}
 }
 
-// purchasedServer pages through items like Daily: newest first, limit, starting_after = pagination_id.
-func purchasedServer(t *testing.T, items []map[string]any, pages *atomic.Int32) http.HandlerFunc {
+// purchasedServer pages through items like Daily: newest first, limit,
+// starting_after = pagination_id. It records each cursor it is sent.
+func purchasedServer(t *testing.T, items []map[string]any, pages *atomic.Int32, cursors *[]string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		pages.Add(1)
 		q := r.URL.Query()
@@ -271,6 +253,7 @@ func purchasedServer(t *testing.T, items []map[string]any, pages *atomic.Int32) 
 		}
 		start := 0
 		if after := q.Get("starting_after"); after != "" {
+			*cursors = append(*cursors, after)
 			for i, item := range items {
 				if fmt.Sprint(item["pagination_id"]) == after {
 					start = i + 1
@@ -309,7 +292,8 @@ func TestListPurchasedNumbersPaginates(t *testing.T) {
 		items = append(items, item)
 	}
 	var pages atomic.Int32
-	c, _, _ := newTestClient(t, purchasedServer(t, items, &pages))
+	var cursors []string
+	c, _, _ := newTestClient(t, purchasedServer(t, items, &pages, &cursors))
 	got, err := c.ListPurchasedNumbers(context.Background(), PurchasedFilter{Name: "Acme"})
 	if err != nil {
 		t.Fatal(err)
@@ -317,9 +301,13 @@ func TestListPurchasedNumbersPaginates(t *testing.T) {
 	if len(got) != 118 || pages.Load() != 3 {
 		t.Fatalf("got %d numbers in %d pages, want 118 in 3", len(got), pages.Load())
 	}
+	// The cursor is the last item's pagination_id: item 49's was sent as a string, item 99's as a number.
+	if want := []string{"4951", "4901"}; !reflect.DeepEqual(cursors, want) {
+		t.Errorf("cursors sent %v, want %v", cursors, want)
+	}
 	first := got[0]
 	if first.ID != "id-000" || first.Number != "+18058700000" || first.Name != nil || first.Type != "purchased_phone_number" ||
-		first.Status != "verified" || !first.Verified || first.PaginationID != 5000 ||
+		first.Status != "verified" || !first.Verified ||
 		!first.CreatedDate.Equal(time.Date(2025, 3, 14, 4, 46, 31, 0, time.UTC)) {
 		t.Errorf("first = %+v", first)
 	}
@@ -329,7 +317,7 @@ func TestListPurchasedNumbersPaginates(t *testing.T) {
 	if got[3].Name == nil || *got[3].Name != "Acme" || got[3].CreatedDate.IsZero() {
 		t.Errorf("item 3 = %+v", got[3])
 	}
-	if last := got[len(got)-1]; last.ID != "id-119" || last.PaginationID != 4881 {
+	if last := got[len(got)-1]; last.ID != "id-119" {
 		t.Errorf("last = %+v", last)
 	}
 	for _, n := range got {

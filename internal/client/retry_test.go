@@ -152,10 +152,6 @@ func TestNonIdempotentCallsAreNotRetriedBlindly(t *testing.T) {
 		call         func(*Client) error
 		retriedOn429 bool
 	}{
-		"UpdateDomain": {call: func(c *Client) error {
-			_, err := c.UpdateDomain(context.Background(), map[string]any{"lang": "fr"})
-			return err
-		}},
 		"SetDialinArrays": {call: func(c *Client) error {
 			_, err := c.SetDialinArrays(context.Background(), map[string][]json.RawMessage{PinlessDialin: nil})
 			return err

@@ -32,13 +32,6 @@ var endpoints = []endpoint{
 		}
 		return err
 	}},
-	{"POST / (properties)", func(c *Client) error {
-		d, err := c.UpdateDomain(context.Background(), map[string]any{"lang": "en"})
-		if err == nil {
-			return checkDecodedDomain(d)
-		}
-		return err
-	}},
 	{"POST / (dial-in)", func(c *Client) error {
 		d, err := c.SetDialinArrays(context.Background(), map[string][]json.RawMessage{PinlessDialin: nil})
 		if err == nil {

@@ -76,14 +76,13 @@ type BoughtNumber struct {
 
 // PurchasedNumber is one number the domain owns.
 type PurchasedNumber struct {
-	ID           string
-	Number       string
-	Name         *string
-	Type         string
-	Status       string
-	Verified     bool
-	CreatedDate  time.Time
-	PaginationID int64
+	ID          string
+	Number      string
+	Name        *string
+	Type        string
+	Status      string
+	Verified    bool
+	CreatedDate time.Time
 }
 
 // PurchasedFilter narrows GET /purchased-phone-numbers. Empty fields are not sent.

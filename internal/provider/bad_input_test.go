@@ -134,33 +134,33 @@ func TestAccBadInput_rejectedAtPlan(t *testing.T) {
 	t.Logf("%d bad inputs, each rejected at plan time with a diagnostic naming the attribute", len(cases))
 }
 
-// Terraform (1.11) does not refuse a key written twice in an object
-// constructor: the last one wins, and the provider only ever receives a map,
-// so it cannot tell. This pins that behaviour, which the docs should mention:
-// a duplicated route silently keeps its last definition.
+// Terraform (1.5 to 1.15) and OpenTofu (1.12) do not refuse a key written
+// twice in an object constructor: the last one wins, and the provider only
+// ever receives a map, so it cannot tell. This pins that behaviour, which the
+// docs describe: a duplicated route silently keeps its last definition.
 func TestAccPinlessDialin_duplicateKeyLastWins(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
-	seedNumbers(env.Emu, 100, 1) // +14155550100
-	config := env.ProviderConfig() + `
+	number := seedNumbers(env.Emu, 1)[0]
+	config := env.ProviderConfig() + fmt.Sprintf(`
 resource "daily_pinless_dialin" "all" {
   routes = {
-    "+14155550100" = { room_creation_api = "https://a.example/call" }
-    "+14155550100" = { room_creation_api = "https://b.example/call" }
+    %[1]q = { room_creation_api = "https://a.example/call" }
+    %[1]q = { room_creation_api = "https://b.example/call" }
   }
 }
-`
+`, number)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
 			Check: func(*terraform.State) error {
-				return checkEntry(env.Emu, client.PinlessDialin, "+14155550100", map[string]any{"room_creation_api": "https://b.example/call"})()
+				return checkEntry(env.Emu, client.PinlessDialin, number, map[string]any{"room_creation_api": "https://b.example/call"})()
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectKnownValue("daily_pinless_dialin.all",
-					tfjsonpath.New("routes").AtMapKey("+14155550100").AtMapKey("room_creation_api"),
+					tfjsonpath.New("routes").AtMapKey(number).AtMapKey("room_creation_api"),
 					knownvalue.StringExact("https://b.example/call")),
 			}},
 		}},

@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
-
-const providerAddress = "registry.terraform.io/daily-tf/daily"
 
 // cliWorkdir runs the terraform CLI against a provider served by this test
 // process. Unlike terraform-plugin-testing it handles for_each instances, and
@@ -27,27 +25,30 @@ type cliWorkdir struct {
 
 // newCLIWorkdir serves a fresh provider instance (its own dial-in engine, as a
 // separate terraform process would have) and returns a working dir attached to
-// it. serveOpts adds to how the provider is served, e.g. a logging sink: by
-// default an in-process provider logs nowhere a test can read.
+// it. serveOpts adds to how the provider is served. The provider logs through
+// terraform-plugin-log's test sink, as under terraform-plugin-testing: nothing
+// unless TF_LOG is set, and then to TF_ACC_LOG_PATH if that is set.
 func newCLIWorkdir(t *testing.T, serveOpts ...tf6server.ServeOpt) *cliWorkdir {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that drive the terraform CLI")
 	}
-	binary := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	binary := testCLI().path
 	if binary == "" {
-		var err error
-		if binary, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
-		}
+		t.Fatal("no terraform CLI: set TF_ACC_TERRAFORM_PATH or put terraform on PATH")
 	}
 	dir := t.TempDir()
 	tf, err := tfexec.NewTerraform(dir, binary)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// No CLI config from the machine: tests must not depend on it.
-	if err := tf.SetEnv(map[string]string{"TF_CLI_CONFIG_FILE": filepath.Join(dir, "none.tfrc"), "CHECKPOINT_DISABLE": "1"}); err != nil {
+	// No CLI config from the machine: tests must not depend on it. An empty
+	// file rather than none, about which OpenTofu warns.
+	empty := filepath.Join(dir, "empty.tfrc")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := tf.SetEnv(map[string]string{"TF_CLI_CONFIG_FILE": empty, "CHECKPOINT_DISABLE": "1"}); err != nil {
 		t.Fatal(err)
 	}
 	return &cliWorkdir{t: t, tf: tf, reattach: tfexec.Reattach(serveProvider(t, serveOpts...))}
@@ -63,8 +64,10 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 			tf6server.WithDebug(ctx, reattach, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithoutLogStderrOverride(),
+			// Without a sink, the provider would log at TRACE to stderr.
+			tf6server.WithLoggingSink(t),
 		}, serveOpts...)
-		err := tf6server.Serve(providerAddress, providerserver.NewProtocol6(New("test")()), opts...)
+		err := tf6server.Serve(providerAddress(), providerserver.NewProtocol6(New("test")()), opts...)
 		if err != nil {
 			t.Error(err)
 		}
@@ -74,7 +77,7 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 		cancel()
 		<-closed
 	})
-	return tfexec.ReattachInfo{providerAddress: {
+	return tfexec.ReattachInfo{providerAddress(): {
 		Protocol:        string(cfg.Protocol),
 		ProtocolVersion: cfg.ProtocolVersion,
 		Pid:             cfg.Pid,
@@ -90,7 +93,7 @@ func (w *cliWorkdir) write(config string) {
 	if _, err := os.Stat(filepath.Join(w.tf.WorkingDir(), "main.tf")); err == nil {
 		first = false
 	}
-	config = "terraform {\n  required_providers {\n    daily = { source = \"daily-tf/daily\" }\n  }\n}\n" + config
+	config = fmt.Sprintf("terraform {\n  required_providers {\n    daily = { source = %q }\n  }\n}\n", providerAddress()) + config
 	if err := os.WriteFile(filepath.Join(w.tf.WorkingDir(), "main.tf"), []byte(config), 0o600); err != nil {
 		w.t.Fatal(err)
 	}

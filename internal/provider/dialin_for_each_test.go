@@ -14,8 +14,9 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
-// The bar of the dial-in issue: 30 routes by for_each on a domain that already
-// has unmanaged routes.
+// 30 routes by for_each on a domain that already has unmanaged routes: all
+// created, one updated without rotating any secret, all destroyed, and the
+// unmanaged routes untouched throughout.
 func TestAccPinlessDialinRoute_forEach(t *testing.T) {
 	t.Parallel()
 	testForEachRoutes(t, emulator.Faults{})
@@ -31,7 +32,7 @@ func testForEachRoutes(t *testing.T, faults emulator.Faults) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 100, 32)
+	numbers := seedNumbers(emu, 32)
 	managed, others := numbers[:30], numbers[30:]
 	unmanaged := seedUnmanagedRoutes(t, emu, others...)
 	emu.SetFaults(faults)
@@ -92,7 +93,7 @@ func TestAccPinlessDialinRoute_requestCounts(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 200, 100)
+	numbers := seedNumbers(emu, 100)
 	wd := newCLIWorkdir(t)
 	wd.write(forEachRoutesConfig(env.ProviderConfig(), numbers, func(string) string { return "https://hooks.example/call" }))
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
+	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
@@ -36,12 +37,13 @@ func (e *accEnv) Dialin(t *testing.T) dialinStore {
 }
 
 // Numbers returns n numbers the domain owns and tests may route: seeded in
-// the emulator (first keeps parallel tests apart), or on the live API the
-// first n of DAILY_ACC_LIVE_NUMBERS (comma-separated E.164).
-func (e *accEnv) Numbers(t *testing.T, first, n int) []string {
+// the test's own emulator, or on the live API the first n of
+// DAILY_ACC_LIVE_NUMBERS (comma-separated E.164), which every live test
+// shares (live tests run one at a time, each on cleared dial-in arrays).
+func (e *accEnv) Numbers(t *testing.T, n int) []string {
 	t.Helper()
 	if e.Emu != nil {
-		return seedNumbers(e.Emu, first, n)
+		return seedNumbers(e.Emu, n)
 	}
 	live := strings.FieldsFunc(os.Getenv("DAILY_ACC_LIVE_NUMBERS"), func(r rune) bool { return r == ',' || r == ' ' })
 	if len(live) < n {
@@ -78,7 +80,7 @@ func (l liveDialin) MutateDialinEntry(array, key string, fn func(entry map[strin
 	entries := l.DialinArray(array)
 	for i, raw := range entries {
 		var m map[string]any
-		if json.Unmarshal(raw, &m) != nil || (m["phone_number"] != key && "sip:"+fmt.Sprint(m["name_prefix"]) != key) {
+		if keyOf(raw) != key || json.Unmarshal(raw, &m) != nil {
 			continue
 		}
 		fn(m)
@@ -91,25 +93,33 @@ func (l liveDialin) MutateDialinEntry(array, key string, fn func(entry map[strin
 	return false
 }
 
-// seedNumbers makes the emulator's domain own n numbers, bought long enough
-// ago that they could be released.
-func seedNumbers(emu *emulator.Emulator, first, n int) []string {
+// seedNumbers makes the emulator's domain own n numbers, +14155550000 and
+// up, bought long enough ago that they could be released.
+func seedNumbers(emu *emulator.Emulator, n int) []string {
 	numbers := make([]string, n)
 	for i := range n {
-		numbers[i] = fmt.Sprintf("+1415555%04d", first+i)
+		numbers[i] = fmt.Sprintf("+1415555%04d", i)
 		emu.SeedPurchased(numbers[i], emu.Now().Add(-30*24*time.Hour))
 	}
 	return numbers
 }
 
 // seedUnmanagedRoutes gives each number a pinless route that no Terraform
-// resource manages, and returns the entries as Daily then holds them.
+// resource manages, and returns the entries as Daily then holds them. On the
+// emulator each entry also carries a field the provider does not know,
+// x_added_by_support, which must survive every write byte for byte. The live
+// API is not sent it: Daily does not document accepting unknown entry fields.
 func seedUnmanagedRoutes(t *testing.T, emu dialinStore, numbers ...string) []json.RawMessage {
 	t.Helper()
+	_, live := emu.(liveDialin)
 	entries := make([]json.RawMessage, len(numbers))
 	for i, n := range numbers {
+		extra := fmt.Sprintf(`,"x_added_by_support":{"ticket":%d}`, i)
+		if live {
+			extra = ""
+		}
 		entries[i] = json.RawMessage(fmt.Sprintf(
-			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA==","x_added_by_support":{"ticket":%d}}`, n, i))
+			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA=="%s}`, n, extra))
 	}
 	if err := emu.SetDialinArray(client.PinlessDialin, entries); err != nil {
 		t.Fatal(err)
@@ -117,27 +127,44 @@ func seedUnmanagedRoutes(t *testing.T, emu dialinStore, numbers ...string) []jso
 	return emu.DialinArray(client.PinlessDialin)
 }
 
-// entryOf returns the emulator's entry for key, decoded.
+// keyOf is the route key of a raw entry (dialin.Entry.Key), or "" when the
+// entry is not a JSON object.
+func keyOf(raw json.RawMessage) string {
+	entry, err := dialin.ParseEntry(raw)
+	if err != nil {
+		return ""
+	}
+	return entry.Key()
+}
+
+// keysOf lists the route keys of the array, in its order.
+func keysOf(emu dialinStore, array string) []string {
+	var keys []string
+	for _, raw := range emu.DialinArray(array) {
+		keys = append(keys, keyOf(raw))
+	}
+	return keys
+}
+
+// entryOf returns the store's entry for key, decoded.
 func entryOf(emu dialinStore, array, key string) (map[string]any, bool) {
 	for _, raw := range emu.DialinArray(array) {
 		var m map[string]any
-		if err := json.Unmarshal(raw, &m); err != nil {
-			continue
-		}
-		if m["phone_number"] == key || (m["phone_number"] == nil && "sip:"+fmt.Sprint(m["name_prefix"]) == key) {
+		if keyOf(raw) == key && json.Unmarshal(raw, &m) == nil {
 			return m, true
 		}
 	}
 	return nil, false
 }
 
-// hmacsOf maps each phone number of the array to its hmac.
+// hmacsOf maps the route key of each entry of the array that has an hmac to it.
 func hmacsOf(emu dialinStore, array string) map[string]string {
 	out := map[string]string{}
 	for _, raw := range emu.DialinArray(array) {
-		var m map[string]any
-		_ = json.Unmarshal(raw, &m)
-		out[fmt.Sprint(m["phone_number"])] = fmt.Sprint(m["hmac"])
+		entry, err := dialin.ParseEntry(raw)
+		if hmac := entry.String("hmac"); err == nil && hmac != "" {
+			out[entry.Key()] = hmac
+		}
 	}
 	return out
 }
@@ -178,16 +205,7 @@ func checkUntouched(emu dialinStore, array string, want []json.RawMessage) emuCh
 // checkArrayKeys fails unless the array holds exactly these keys.
 func checkArrayKeys(emu dialinStore, array string, keys ...string) emuCheck {
 	return func() error {
-		var have []string
-		for _, raw := range emu.DialinArray(array) {
-			var m map[string]any
-			_ = json.Unmarshal(raw, &m)
-			if n, ok := m["phone_number"].(string); ok {
-				have = append(have, n)
-			} else {
-				have = append(have, "sip:"+fmt.Sprint(m["name_prefix"]))
-			}
-		}
+		have := keysOf(emu, array)
 		slices.Sort(have)
 		want := slices.Sorted(slices.Values(keys))
 		if !slices.Equal(have, want) {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -91,6 +93,101 @@ func (e *accEnv) RequireBuying(t *testing.T) {
 	t.Helper()
 	if e.Emu == nil && os.Getenv("DAILY_ACC_LIVE_BUY") != "1" {
 		t.Skip("buys phone numbers: set DAILY_ACC_LIVE_BUY=1 to run it against the live API")
+	}
+}
+
+// RunBuyingTest runs a test case that buys numbers (after RequireBuying).
+//
+// On the emulator it runs tc as it is: the post-test destroy releases every
+// number it bought (a step has moved the emulator's clock past the release
+// hold, see PassReleaseHold), which proves that releasing works.
+//
+// On the live API, Daily refuses to release a number within 14 days of
+// purchase, so that destroy would fail. A last step forgets every
+// daily_phone_number of the configuration with `removed` blocks (lifecycle
+// { destroy = false }), so the destroy leaves the numbers alone; every number
+// the test bought is logged, and listed again at the end of the run, to be
+// released once the hold is over.
+func (e *accEnv) RunBuyingTest(t *testing.T, tc resource.TestCase) {
+	t.Helper()
+	if e.Emu != nil {
+		resource.Test(t, tc)
+		return
+	}
+	tc.TerraformVersionChecks = append(tc.TerraformVersionChecks, removedBlocksForget)
+	before := map[string]bool{}
+	for _, n := range e.purchased(t) {
+		before[n.ID] = true
+	}
+	// Runs after the post-test destroy, and before the next live test starts.
+	t.Cleanup(func() {
+		for _, n := range e.purchased(t) {
+			if !before[n.ID] {
+				releasable := n.CreatedDate.Add(releaseHold).UTC().Format(time.RFC3339)
+				t.Logf("bought %s (id %s); release it from %s", n.Number, n.ID, releasable)
+				liveBuys.add(fmt.Sprintf("%s  id %s  releasable from %s  (%s)", n.Number, n.ID, releasable, t.Name()))
+			}
+		}
+	})
+	var forget strings.Builder
+	forget.WriteString(e.ProviderConfig())
+	for _, name := range phoneNumberResources(tc.Steps) {
+		fmt.Fprintf(&forget, "\nremoved {\n  from = daily_phone_number.%s\n  lifecycle {\n    destroy = false\n  }\n}\n", name)
+	}
+	tc.Steps = append(tc.Steps, resource.TestStep{Config: forget.String()})
+	resource.Test(t, tc)
+}
+
+func (e *accEnv) purchased(t *testing.T) []client.PurchasedNumber {
+	t.Helper()
+	owned, err := e.Client(t).ListPurchasedNumbers(context.Background(), client.PurchasedFilter{})
+	if err != nil {
+		t.Errorf("listing the live domain's numbers: %v", err)
+	}
+	return owned
+}
+
+// phoneNumberResources lists the names of the daily_phone_number resources
+// that any step declares.
+func phoneNumberResources(steps []resource.TestStep) []string {
+	var names []string
+	for _, step := range steps {
+		for _, m := range phoneNumberBlock.FindAllStringSubmatch(step.Config, -1) {
+			names = append(names, m[1])
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+var phoneNumberBlock = regexp.MustCompile(`resource\s+"daily_phone_number"\s+"([^"]+)"`)
+
+// liveBuys collects the numbers that live tests bought and left behind.
+var liveBuys buyLog
+
+type buyLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *buyLog) add(line string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, line)
+}
+
+// reportLiveBuys lists, at the end of a live run, every number the tests
+// bought: Daily releases none of them before 14 days have passed.
+func reportLiveBuys(w io.Writer) {
+	liveBuys.mu.Lock()
+	defer liveBuys.mu.Unlock()
+	if len(liveBuys.lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nLive tests bought %d phone numbers. Daily refuses to release a number within 14 days of purchase;\n"+
+		"release each one after that (DELETE /release-phone-number/<id>, or import it and terraform destroy):\n", len(liveBuys.lines))
+	for _, line := range liveBuys.lines {
+		fmt.Fprintf(w, "  %s\n", line)
 	}
 }
 

@@ -19,7 +19,7 @@ func TestAccPinlessDialin_exclusive(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 500, 3)
+	numbers := env.Numbers(t, 3)
 	kept, dropped, added := numbers[0], numbers[1], numbers[2]
 	existing := seedUnmanagedRoutes(t, emu, kept, dropped)
 	const addr = "daily_pinless_dialin.all"
@@ -99,7 +99,7 @@ func TestAccPinDialin(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 600, 3)
+	numbers := env.Numbers(t, 3)
 	routeConfig := func(greeting string) string {
 		return fmt.Sprintf(`%s
 resource "daily_pin_dialin_route" "main" {
@@ -184,9 +184,8 @@ func TestAccDialin_numbersBoughtInTheSameApply(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireBuying(t)
 	emu := env.Dialin(t)
-	var bought []string
 
-	resource.Test(t, resource.TestCase{
+	env.RunBuyingTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + `
@@ -206,15 +205,8 @@ resource "daily_pin_dialin_route" "board" {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("daily_pinless_dialin.all", tfjsonpath.New("routes"), knownvalue.MapSizeExact(1)),
 				emuCheck(func() error {
-					bought = nil
-					for _, array := range []string{client.PinlessDialin, client.PinDialin} {
-						for _, raw := range emu.DialinArray(array) {
-							var m map[string]any
-							_ = json.Unmarshal(raw, &m)
-							bought = append(bought, fmt.Sprint(m["phone_number"]))
-						}
-					}
-					if len(bought) != 2 || bought[0] == bought[1] {
+					bought := append(keysOf(emu, client.PinlessDialin), keysOf(emu, client.PinDialin)...)
+					if len(bought) != 2 || bought[0] == bought[1] || !nanpPattern.MatchString(bought[0]) || !nanpPattern.MatchString(bought[1]) {
 						return fmt.Errorf("want one pinless and one PIN route on the two bought numbers, have %v", bought)
 					}
 					return nil

@@ -110,7 +110,7 @@ func TestAccPhoneNumber_exactNumberLifecycle(t *testing.T) {
 		}}
 	}
 
-	resource.Test(t, resource.TestCase{
+	env.RunBuyingTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
 		Steps: []resource.TestStep{
@@ -178,7 +178,7 @@ resource "daily_phone_number" "city" {
   city   = "Toronto"
 }
 `
-	resource.Test(t, resource.TestCase{
+	env.RunBuyingTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
 		Steps: []resource.TestStep{
@@ -225,7 +225,7 @@ func TestAccPhoneNumber_random(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireBuying(t)
 	config := phoneNumberConfig(env, "")
-	resource.Test(t, resource.TestCase{
+	env.RunBuyingTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
 		Steps: []resource.TestStep{

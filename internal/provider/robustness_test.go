@@ -20,9 +20,8 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
-// Tests of the robustness issue: faults, races between processes, outages.
-// `make test` runs short versions; `make soak` sets DAILY_SOAK_ROUNDS and
-// DAILY_RACE_ROUNDS to 20.
+// Robustness tests: faults, races between processes, outages. `make test`
+// runs short versions; `make soak` sets DAILY_SOAK_ROUNDS and DAILY_RACE_ROUNDS to 20.
 
 // envRounds reads a round count from the environment.
 func envRounds(t *testing.T, name string, def int) int {
@@ -38,8 +37,9 @@ func envRounds(t *testing.T, name string, def int) int {
 	return n
 }
 
-// heavyFaults is the weather of the fault bars: 30% of requests refused before
-// any work (429/500/503) and 10% of answers lost after the change was committed.
+// heavyFaults is the fault mix of the tests under faults (for_each, soak): 30%
+// of requests refused before any work (429/500/503) and 10% of answers lost
+// after the change was committed.
 var heavyFaults = emulator.Faults{FailRate: 0.3, FailStatuses: []int{429, 500, 503}, DropRate: 0.1}
 
 // TestAccSoak creates, updates and destroys 30 routes per round next to 2
@@ -51,7 +51,7 @@ func TestAccSoak(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 500, 32)
+	numbers := seedNumbers(emu, 32)
 	managed, others := numbers[:30], numbers[30:]
 	unmanaged := seedUnmanagedRoutes(t, emu, others...)
 	emu.SetFaults(heavyFaults)
@@ -178,7 +178,7 @@ func TestAccPinlessDialinRoute_outage(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 600, 7)
+	numbers := seedNumbers(emu, 7)
 	managed, others := numbers[:5], numbers[5:]
 	unmanaged := seedUnmanagedRoutes(t, emu, others...)
 	var config strings.Builder
@@ -234,7 +234,7 @@ func TestAccPinlessDialinRoute_outageAfterWrite(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 700, 3)
+	numbers := seedNumbers(emu, 3)
 	wd := newCLIWorkdir(t)
 	config := fmt.Sprintf("provider \"daily\" {\n  api_url = %q\n  api_key = %q\n  retry_max_duration = \"1s\"\n}\n", env.URL, env.Key) +
 		forEachRoutesConfig("", numbers, func(string) string { return "https://hooks.example/call" })
@@ -290,7 +290,7 @@ func TestAccPinlessDialinRoute_twoProcessesRace(t *testing.T) {
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
 	emu := env.Emu
-	numbers := seedNumbers(emu, 800, 40)
+	numbers := seedNumbers(emu, 40)
 	sets := map[string][]string{"a": numbers[:20], "b": numbers[20:]}
 	wds := map[string]*cliWorkdir{"a": newCLIWorkdir(t), "b": newCLIWorkdir(t)}
 	// A little latency so that the two read-modify-writes overlap for real.

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
@@ -30,7 +29,7 @@ func TestAccSecrets_notInTraceLogs(t *testing.T) {
 	emu := emulator.New(emulator.Options{APIKey: apiKey})
 	url := emu.StartServer()
 	t.Cleanup(emu.Close)
-	numbers := seedNumbers(emu, 900, 4)
+	numbers := seedNumbers(emu, 4)
 	// An unmanaged route: its secret travels in every GET and POST too.
 	seedUnmanagedRoutes(t, emu, numbers[3])
 
@@ -38,7 +37,7 @@ func TestAccSecrets_notInTraceLogs(t *testing.T) {
 	providerLog, coreLog := filepath.Join(dir, "provider.log"), filepath.Join(dir, "terraform.log")
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG_PATH", providerLog)
-	wd := newCLIWorkdir(t, tf6server.WithLoggingSink(t))
+	wd := newCLIWorkdir(t) // its provider logs through the test sink
 	if err := wd.tf.SetLog("TRACE"); err != nil {
 		t.Fatal(err)
 	}
