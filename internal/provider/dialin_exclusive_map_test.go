@@ -35,7 +35,7 @@ func TestAccPinlessDialin_mapElements(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 700, 2)
+	numbers := env.Numbers(t, 2)
 	first, second := numbers[0], numbers[1]
 	const addr = "daily_pinless_dialin.all"
 	routes, hmacs := tfjsonpath.New("routes"), tfjsonpath.New("hmacs")
@@ -138,7 +138,7 @@ func TestAccPinDialin_mapElements(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 710, 2)
+	numbers := env.Numbers(t, 2)
 	first, second := numbers[0], numbers[1]
 	config := func(routes map[string]string) string {
 		return exclusiveConfig(env.ProviderConfig(), "daily_pin_dialin", routes, "")

@@ -24,7 +24,7 @@ func TestAccDialinRoute_renamedForEachKey(t *testing.T) {
 			t.Parallel()
 			env := newAccEnv(t)
 			env.RequireEmulator(t)
-			numbers := env.Numbers(t, 800, 3)
+			numbers := env.Numbers(t, 3)
 			wd := newCLIWorkdir(t)
 			config := func(keys ...string) string {
 				forEach := ""
@@ -66,7 +66,7 @@ func TestAccDialinRoute_numberDeclaredTwice(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	env.RequireEmulator(t)
-	number := env.Numbers(t, 810, 1)[0]
+	number := env.Numbers(t, 1)[0]
 	wd := newCLIWorkdir(t)
 	wd.write(fmt.Sprintf(`%s
 resource "daily_pinless_dialin_route" "r" {

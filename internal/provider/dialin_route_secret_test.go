@@ -63,7 +63,7 @@ func TestAccPinlessDialinRoute_writeOnlyHMAC(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 900, 2)
+	numbers := env.Numbers(t, 2)
 	mine, theirs := numbers[0], numbers[1]
 	unmanaged := seedUnmanagedRoutes(t, emu, theirs)
 	const addr = "daily_pinless_dialin_route.main"
@@ -175,7 +175,7 @@ func TestAccPinlessDialinRoute_ephemeral(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	emu := env.Dialin(t)
-	numbers := env.Numbers(t, 910, 2)
+	numbers := env.Numbers(t, 2)
 	source, target := numbers[0], numbers[1]
 	seedUnmanagedRoutes(t, emu, source)
 	const secret = "dW5tYW5hZ2VkLXNlY3JldA==" // the seeded route's
