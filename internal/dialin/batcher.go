@@ -48,7 +48,7 @@ func (b *writeBatcher) withdraw(c *change) bool {
 func (b *writeBatcher) flush() {
 	for {
 		b.mu.Lock()
-		b.gather.wait(&b.mu, func() (time.Time, bool) { return b.lastArrival, len(b.queue) >= b.lastBatchSize })
+		b.gather.wait(&b.mu, func() (time.Time, int, int) { return b.lastArrival, len(b.queue), b.lastBatchSize })
 		batch := b.queue
 		b.queue = nil
 		if len(batch) == 0 {

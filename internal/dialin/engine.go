@@ -39,6 +39,9 @@ type Options struct {
 	MaxAttempts int
 	// RetryBackoff is the first pause between rounds; it doubles each round.
 	RetryBackoff time.Duration
+	// ReadMaxAge is how long Daily's last answer serves reads (see
+	// readSharer); negative: every read gathers a GET of its own.
+	ReadMaxAge time.Duration
 }
 
 // Defaults for Options.
@@ -47,6 +50,7 @@ const (
 	DefaultVerifyDelay  = 200 * time.Millisecond
 	DefaultMaxAttempts  = 8
 	DefaultRetryBackoff = 250 * time.Millisecond
+	DefaultReadMaxAge   = 30 * time.Second
 	maxRetryBackoff     = 5 * time.Second
 )
 
@@ -71,6 +75,11 @@ type Engine struct {
 	reads   *readSharer
 	// domainID is the id of the domain in Daily's last answer.
 	domainID atomic.Value
+
+	// Confirmations owed (confirm.go), guarded by writeMu.
+	owed         []owed
+	confirmTimer *time.Timer
+	confirmCtx   context.Context
 }
 
 // keyHistory is what this engine did to each key, per array.
@@ -117,11 +126,14 @@ func New(backend Backend, opts Options) *Engine {
 	if opts.RetryBackoff <= 0 {
 		opts.RetryBackoff = DefaultRetryBackoff
 	}
+	if opts.ReadMaxAge == 0 {
+		opts.ReadMaxAge = DefaultReadMaxAge
+	}
 	e := &Engine{backend: backend, opts: opts}
 	if opts.BatchWindow > 0 {
 		gather := gatherer{window: opts.BatchWindow}
 		e.writes = &writeBatcher{gather: gather, write: e.writeBatch}
-		e.reads = &readSharer{gather: gather, get: e.get}
+		e.reads = &readSharer{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
 	}
 	return e
 }
@@ -273,7 +285,9 @@ type change struct {
 	// one address and created at another in the same batch keeps its entry.
 	isDelete     bool
 	mayBeApplied bool
-	done         chan outcome
+	// reapplies counts how often a later read found the change undone.
+	reapplies int
+	done      chan outcome
 }
 
 type outcome struct {
@@ -283,6 +297,14 @@ type outcome struct {
 
 func (c *change) finish(entries []Entry, err error) {
 	c.done <- outcome{entries: entries, err: err}
+}
+
+// succeed finishes a change that entries, the array as Daily holds it, confirm.
+func (c *change) succeed(entries []Entry) {
+	if c.succeeded != nil {
+		c.succeeded()
+	}
+	c.finish(entries, nil)
 }
 
 // submit runs c, batched with concurrent changes unless batching is off, and
@@ -308,19 +330,26 @@ func (e *Engine) submit(c *change) ([]Entry, error) {
 }
 
 func (e *Engine) get(ctx context.Context) (snapshot, error) {
+	sent := time.Now()
 	dom, err := e.backend.GetDomain(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return e.snapshotOf(dom)
+	return e.snapshotOf(dom, sent)
 }
 
-// snapshotOf parses an answer of Daily's and notes its domain id.
-func (e *Engine) snapshotOf(dom *client.Domain) (snapshot, error) {
+// snapshotOf parses an answer of Daily's, notes its domain id and keeps it
+// for later reads. since is the time from which the answer surely reflects
+// every change: when a GET was sent, or when a write was answered.
+func (e *Engine) snapshotOf(dom *client.Domain, since time.Time) (snapshot, error) {
 	if dom.DomainID != "" {
 		e.domainID.Store(dom.DomainID)
 	}
-	return snapshotOf(dom)
+	snap, err := snapshotOf(dom)
+	if err == nil && e.reads != nil {
+		e.reads.remember(snap, since)
+	}
+	return snap, err
 }
 
 // DomainID is the id of the domain whose arrays the engine read or wrote

@@ -162,6 +162,7 @@ func TestConcurrentCreatesAreBatchedAndKeepOtherEntries(t *testing.T) {
 	eng := New(f, testOptions())
 
 	createConcurrently(t, eng, 30)
+	eng.Finish(context.Background())
 
 	gets, posts := f.counts()
 	if posts != 1 || gets != 2 {
@@ -349,11 +350,39 @@ func TestEntryDroppedByAnotherWriterIsWrittenAgain(t *testing.T) {
 	if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000040", "https://hook.example")); err != nil {
 		t.Fatal(err)
 	}
+	// Daily's answer showed the entry, so the caller has returned; the
+	// confirming read finds it gone and writes it again.
+	eng.Finish(context.Background())
 	if !f.has(client.PinlessDialin, "+15550000040") {
 		t.Fatal("entry dropped by the other writer was not written again")
 	}
 	if _, posts := f.counts(); posts != 2 {
 		t.Errorf("%d POSTs, want 2 (the write and its re-apply)", posts)
+	}
+}
+
+// The caller goes back to Terraform on Daily's answer; the confirming read
+// comes later, without it.
+func TestCallerDoesNotWaitForTheConfirmingRead(t *testing.T) {
+	f := newFakeDaily()
+	opts := testOptions()
+	opts.VerifyDelay = time.Hour
+	eng := New(f, opts)
+	start := time.Now()
+	if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000041", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the create took %s: it waited for the confirming read", took)
+	}
+	if gets, posts := f.counts(); gets != 1 || posts != 1 {
+		t.Errorf("%d GETs and %d POSTs, want 1 and 1 before the confirming read is due", gets, posts)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	eng.Finish(ctx)
+	if ctx.Err() == nil {
+		t.Error("Finish returned before the owed confirmation was read")
 	}
 }
 
@@ -407,8 +436,11 @@ func TestWithoutBatchingEveryChangeWritesAlone(t *testing.T) {
 	opts.BatchWindow = 0
 	eng := New(f, opts)
 	createConcurrently(t, eng, 5)
-	if gets, posts := f.counts(); posts != 5 || gets != 10 {
-		t.Errorf("unbatched: %d GETs and %d POSTs, want 10 and 5", gets, posts)
+	eng.Finish(context.Background())
+	// Each change reads and writes alone; a read confirms the writes before
+	// it, and a read of its own confirms the last.
+	if gets, posts := f.counts(); posts != 5 || gets < 6 || gets > 10 {
+		t.Errorf("unbatched: %d GETs and %d POSTs, want 6 to 10 and 5", gets, posts)
 	}
 }
 
@@ -517,5 +549,58 @@ func TestDeleteRemovesAnUnclaimedRoute(t *testing.T) {
 	}
 	if f.has(client.PinlessDialin, "+15550000001") {
 		t.Error("the route is still there")
+	}
+}
+
+// One walk's reads share Daily's last answer: a refresh reads the domain once,
+// and a read after a write sees the write without reading again.
+func TestReadsShareDailysLastAnswer(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	eng := New(f, testOptions())
+	ctx := context.Background()
+	for wave := range 5 {
+		var wg sync.WaitGroup
+		for range 10 {
+			wg.Go(func() {
+				if _, err := eng.Entries(ctx, client.PinlessDialin); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if gets, _ := f.counts(); gets != 1 {
+			t.Fatalf("after %d waves of reads: %d GETs, want 1", wave+1, gets)
+		}
+	}
+	if _, err := eng.Create(ctx, client.PinlessDialin, routeSpec("+15550000070", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	getsBefore, _ := f.counts()
+	entries, err := eng.Entries(ctx, client.PinlessDialin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, found := Find(entries, "+15550000070"); !found {
+		t.Error("a read after a write does not see it")
+	}
+	if gets, _ := f.counts(); gets != getsBefore {
+		t.Errorf("a read after a write made %d GETs, want none", gets-getsBefore)
+	}
+}
+
+// An answer older than ReadMaxAge is read again.
+func TestReadsOlderThanMaxAgeReadAgain(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	opts := testOptions()
+	opts.ReadMaxAge = 30 * time.Millisecond
+	eng := New(f, opts)
+	for range 2 {
+		if _, err := eng.Entries(context.Background(), client.PinlessDialin); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * opts.ReadMaxAge)
+	}
+	if gets, _ := f.counts(); gets != 2 {
+		t.Errorf("%d GETs, want 2", gets)
 	}
 }

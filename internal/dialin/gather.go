@@ -17,26 +17,29 @@ const (
 	recheckFraction = 4
 )
 
-// gatherer decides when calls that arrive close together form a batch: once
-// nothing has joined for one window and the batch is as large as the
-// previous one, or after quietWindowsWhenShort quiet windows, or at the
-// latest after maxGatherWindows. Terraform keeps a steady number of calls in
-// flight, so the next burst is about as large as the last batch; waiting for
-// it keeps a burst together even on a busy machine, where its calls arrive
-// spread out.
+// gatherer decides when calls that arrive close together form a batch.
+// Terraform keeps a steady number of calls in flight, so the next burst is
+// about as large as the last batch: a batch closes as soon as it is that
+// large, even on a busy machine where a burst's calls arrive spread out. The
+// first batch, with no previous size to go by, closes once nothing has
+// joined for one window; a batch short of the expected size after
+// quietWindowsWhenShort quiet windows; any batch after maxGatherWindows.
 type gatherer struct {
 	window time.Duration
 }
 
 // wait returns, with mu held as on entry, when the batch described by state
-// (its last join, and whether it is as large as the previous batch) should
-// be sent.
-func (g gatherer) wait(mu *sync.Mutex, state func() (lastJoin time.Time, full bool)) {
+// (its last join, its size, and the size of the previous batch, 0 for the
+// first) should be sent.
+func (g gatherer) wait(mu *sync.Mutex, state func() (lastJoin time.Time, size, expected int)) {
 	deadline := time.Now().Add(maxGatherWindows * g.window)
 	for time.Now().Before(deadline) {
-		lastJoin, full := state()
+		lastJoin, size, expected := state()
 		quiet := time.Since(lastJoin)
-		if quiet >= quietWindowsWhenShort*g.window || (quiet >= g.window && full) {
+		switch {
+		case expected > 0 && size >= expected,
+			expected == 0 && quiet >= g.window,
+			quiet >= quietWindowsWhenShort*g.window:
 			return
 		}
 		wait := g.window - quiet

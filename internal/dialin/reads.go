@@ -6,14 +6,34 @@ import (
 	"time"
 )
 
-// readSharer lets reads that arrive close together share one GET.
+// readSharer answers reads from the domain as Daily last showed it, when
+// that is recent enough (maxAge); otherwise reads that arrive close together
+// share one GET. Every answer of Daily's, to a GET or to a write, renews it.
+//
+// So one Terraform walk (a plan's refresh, say) reads the domain once: the
+// provider is configured anew for each walk, and a walk's reads are a
+// snapshot of the domain anyway. A read never sees the domain as it was
+// before this engine's last write, whose answer renews the snapshot.
 type readSharer struct {
 	gather gatherer
 	get    func(context.Context) (snapshot, error)
+	maxAge time.Duration
 
 	mu        sync.Mutex
 	next      *readCall // the GET that readers arriving now will share
 	lastReads int       // readers of the previous GET
+	latest    snapshot  // Daily's last answer
+	latestAt  time.Time
+}
+
+// remember keeps snap, which reflects every change made before at, for
+// later reads, unless an answer reflecting a later time is kept already.
+func (s *readSharer) remember(snap snapshot, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if at.After(s.latestAt) {
+		s.latest, s.latestAt = snap, at
+	}
 }
 
 type readCall struct {
@@ -24,9 +44,14 @@ type readCall struct {
 	err        error
 }
 
-// read joins the next shared GET, starting it if there is none.
+// read answers from Daily's last answer if it is recent, or joins the next
+// shared GET, starting it if there is none.
 func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	s.mu.Lock()
+	if s.latest != nil && time.Since(s.latestAt) < s.maxAge {
+		defer s.mu.Unlock()
+		return s.latest, nil
+	}
 	call := s.next
 	if call == nil {
 		call = &readCall{done: make(chan struct{})}
@@ -46,7 +71,7 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 
 func (s *readSharer) run(ctx context.Context, call *readCall) {
 	s.mu.Lock()
-	s.gather.wait(&s.mu, func() (time.Time, bool) { return call.lastJoined, call.readers >= s.lastReads })
+	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.lastReads })
 	// Readers arriving from now on need a GET that starts after they arrived.
 	s.next = nil
 	s.lastReads = call.readers

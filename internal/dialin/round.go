@@ -42,12 +42,16 @@ func (e *Engine) write(ctx context.Context, batch []*change) {
 
 // round makes one read-modify-write for batch. It returns the changes still
 // unfinished: all of them when err is set (rejected means Daily refused the
-// POST itself), otherwise those a concurrent writer undid.
+// POST itself), otherwise those a concurrent writer undid. Its read also
+// confirms earlier writes (see confirm.go); changes it finds undone are
+// written again in this round.
 func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*change, rejected bool, err error) {
+	readAt := time.Now()
 	before, err := e.get(ctx)
 	if err != nil {
 		return batch, false, err
 	}
+	batch = append(batch, e.recheck(before, readAt)...)
 	after, live := applyChanges(before, batch)
 	if len(live) == 0 {
 		return nil, false, nil
@@ -68,23 +72,21 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	if err != nil {
 		return live, false, err
 	}
-	written, err := e.snapshotOf(dom)
+	answered := time.Now()
+	written, err := e.snapshotOf(dom, answered)
 	if err != nil {
 		return live, false, err
 	}
+	// Daily's answer confirms a change to its caller, who goes back to
+	// Terraform; a later read confirms it again (confirm.go).
 	inWrite, missing := partition(live, written)
-	if !needsReread(inWrite) {
-		return append(missing, settle(inWrite, written)...), false, nil
+	for _, c := range inWrite {
+		c.succeed(written[c.array])
+		if !c.exclusive {
+			e.owe(ctx, c, answered)
+		}
 	}
-
-	// Re-read after a pause: a writer that read before our POST and wrote
-	// after it has dropped our entries by now, and we write them again.
-	sleep(ctx, e.opts.VerifyDelay)
-	confirming, err := e.get(ctx)
-	if err != nil {
-		return live, false, err
-	}
-	return append(missing, settle(inWrite, confirming)...), false, nil
+	return missing, false, nil
 }
 
 // applyChanges makes each change on a copy of before and returns the result
@@ -127,24 +129,11 @@ func partition(changes []*change, snap snapshot) (confirmed, missing []*change) 
 	return confirmed, missing
 }
 
-// needsReread reports whether any change lives beside other writers.
-func needsReread(changes []*change) bool {
-	for _, c := range changes {
-		if !c.exclusive {
-			return true
-		}
-	}
-	return false
-}
-
 // settle finishes the changes confirmed in snap and returns the others.
 func settle(changes []*change, snap snapshot) []*change {
 	confirmed, unconfirmed := partition(changes, snap)
 	for _, c := range confirmed {
-		if c.succeeded != nil {
-			c.succeeded()
-		}
-		c.finish(snap[c.array], nil)
+		c.succeed(snap[c.array])
 	}
 	return unconfirmed
 }
