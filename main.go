@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,6 +19,14 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+
+	if dir := os.Getenv(profileEnv); dir != "" {
+		p, err := startProfiling(dir)
+		if err != nil {
+			log.Fatalf("%s: %v", profileEnv, err)
+		}
+		defer p.stop()
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/daily-tf/daily",
