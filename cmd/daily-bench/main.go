@@ -54,9 +54,20 @@ func run(ctx context.Context) error {
 	keep := flag.Bool("keep", false, "keep each scenario's working directory (state, output, the emulator's request log)")
 	only := flag.String("only", "", "run only the scenarios whose name matches this regular expression, e.g. 'batched daily_pinless_dialin_route N=1000'")
 	profile := flag.String("profile", "", "profile the provider (CPU and heap, pprof) in the scenarios whose name matches this regular expression; the profiles are kept in <dir>/profiles/<phase>")
-	tfLog := flag.String("tf-log", "", "TF_LOG level for every command, logged to <dir>/terraform-<phase>.log (slows Terraform: for timelines, not for figures); implies -keep")
+	tfLog := flag.String("tf-log", "", "TF_LOG level for every command, logged to <dir>/terraform-<phase>.log (slows Terraform: for timelines, not for figures); provider:LEVEL sets TF_LOG_PROVIDER instead; implies -keep")
 	providerEnv := flag.String("provider-env", "", "environment variables for the provider process only, e.g. GOGC=50,GOMEMLIMIT=40MiB")
+	timeline := flag.String("timeline", "", "measure nothing: break the waves of a run kept with -tf-log provider:trace (its directory) down into their parts")
 	flag.Parse()
+	if *timeline != "" {
+		for _, p := range []struct{ phase, rpc string }{{"create", "ApplyResourceChange"}, {"refresh", "ReadResource"}, {"destroy", "ApplyResourceChange"}} {
+			t, err := bench.Timeline(*timeline, p.phase, p.rpc)
+			if err != nil {
+				return err
+			}
+			fmt.Println(t)
+		}
+		return nil
+	}
 	sizes, err := parseSizes(*sizesFlag)
 	if err != nil {
 		return err

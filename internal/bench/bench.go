@@ -43,7 +43,9 @@ type Options struct {
 	// <dir>/profiles/<phase>/ for the scenarios it returns true for.
 	Profile func(Scenario) bool
 	// TFLog, when set, is the TF_LOG level of every command, logged to
-	// <dir>/terraform-<phase>.log (slows Terraform down: for timelines only).
+	// <dir>/terraform-<phase>.log (slows Terraform down: for timelines only);
+	// "provider:LEVEL" sets TF_LOG_PROVIDER instead, for the provider's log
+	// alone.
 	TFLog string
 	// ProviderEnv is added to the provider's environment only (not
 	// Terraform's), e.g. GOGC=50, through a wrapper script.
@@ -206,7 +208,11 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 			cmd.Env = append(cmd.Env, ProfileEnv+"="+filepath.Join(dir, "profiles", name))
 		}
 		if opts.TFLog != "" {
-			cmd.Env = append(cmd.Env, "TF_LOG="+opts.TFLog, "TF_LOG_PATH="+filepath.Join(dir, "terraform-"+name+".log"))
+			variable, level := "TF_LOG", opts.TFLog
+			if l, ok := strings.CutPrefix(level, "provider:"); ok {
+				variable, level = "TF_LOG_PROVIDER", l
+			}
+			cmd.Env = append(cmd.Env, variable+"="+level, "TF_LOG_PATH="+filepath.Join(dir, "terraform-"+name+".log"))
 		}
 		emu.ResetCounts()
 		limited := emu.FaultStats().RateLimited
