@@ -10,6 +10,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -22,7 +23,8 @@ import (
 //   - <pid>-heap.pprof: heap profile at exit, after a GC (live heap at exit;
 //     -sample_index=alloc_space shows every allocation of the run);
 //   - <pid>-heap-peak.pprof and <pid>-mem-peak.txt: heap profile and Go
-//     memory statistics when the resident set last reached a new high;
+//     memory statistics when the resident set last grew by 5 % (so within
+//     5 % of its peak), with the kernel's split of the resident set;
 //   - <pid>-mem-exit.txt: Go memory statistics at exit.
 //
 // Terraform ends a provider by calling go-plugin's Shutdown RPC, which stops
@@ -73,16 +75,17 @@ func startProfiling(dir string) (*profiler, error) {
 	return p, nil
 }
 
-// watchPeak samples the resident set every 50 ms and writes a heap profile
-// whenever it exceeds the previous high by 1 MiB. The heap profile is as of
-// the last completed GC, which runs often while the heap grows.
+// watchPeak samples the resident set every 100 ms and writes a heap profile
+// whenever it exceeds the last one written by 5 %: the last profile written
+// is within 5 % of the peak. A heap profile shows the heap as of the last
+// completed GC, which runs often while the heap grows.
 func (p *profiler) watchPeak() {
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	var high int64
+	var written int64
 	for {
-		if rss := residentBytes(); rss > high+1<<20 {
-			high = rss
+		if rss := residentBytes(); rss > written+written/20 {
+			written = rss
 			p.writeHeap("heap-peak.pprof")
 			p.writeMem("mem-peak.txt", rss)
 		}
@@ -122,9 +125,21 @@ func (p *profiler) writeHeap(name string) {
 func (p *profiler) writeMem(name string, rss int64) {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "time %s\nrss %d\nGOGC %q GOMEMLIMIT %q\n", time.Now().Format(time.RFC3339Nano), rss, os.Getenv("GOGC"), os.Getenv("GOMEMLIMIT"))
+	// The kernel's split of the resident set: anonymous memory (Go's heap,
+	// stacks, runtime metadata) and file pages (the executable itself).
+	if status, err := os.ReadFile("/proc/self/status"); err == nil {
+		for line := range bytes.Lines(status) {
+			for _, key := range []string{"VmHWM:", "VmRSS:", "RssAnon:", "RssFile:", "Threads:"} {
+				if bytes.HasPrefix(line, []byte(key)) {
+					b.Write(bytes.Join(bytes.Fields(line), []byte(" ")))
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
 	var samples []metrics.Sample
 	for _, d := range metrics.All() {
-		if d.Kind == metrics.KindUint64 && (bytes.HasPrefix([]byte(d.Name), []byte("/memory/")) || bytes.HasPrefix([]byte(d.Name), []byte("/gc/"))) {
+		if d.Kind == metrics.KindUint64 && (strings.HasPrefix(d.Name, "/memory/") || strings.HasPrefix(d.Name, "/gc/") || strings.HasPrefix(d.Name, "/sched/goroutines")) {
 			samples = append(samples, metrics.Sample{Name: d.Name})
 		}
 	}
