@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -80,8 +82,10 @@ func (br bar) callsMet(p Phase) bool {
 // Table renders results as a markdown table, one row per scenario and
 // phase: the wall time beside the floor's (the same shape in terraform_data,
 // same run, same CLI), the bar and whether it is met, the requests, the
-// provider's peak memory and CPU time.
+// provider's peak memory and CPU time. Rows go by shape, mode and N, so the
+// growth with N reads down the table.
 func Table(results []Result, bars Bars) string {
+	results = sorted(results)
 	var b strings.Builder
 	b.WriteString("| Scenario | N | Phase | Wall | Floor | ×floor | Time bar | Met | POST | GET | Calls bar | Met | 429s | Provider peak RSS | Met | Provider CPU | Terraform CPU |\n")
 	b.WriteString("|---|--:|---|--:|--:|--:|---|:-:|--:|--:|---|:-:|--:|--:|:-:|--:|--:|\n")
@@ -126,6 +130,7 @@ func Table(results []Result, bars Bars) string {
 
 // FloorTable renders the floors: what Terraform alone costs for each shape.
 func FloorTable(results []Result) string {
+	results = sorted(results)
 	var b strings.Builder
 	b.WriteString("| Floor (terraform_data) | N | Create wall | Refresh wall | Destroy wall | Terraform CPU (create / refresh / destroy) | Terraform peak RSS |\n")
 	b.WriteString("|---|--:|--:|--:|--:|--:|--:|\n")
@@ -153,6 +158,12 @@ func (r Result) label() string {
 		return "terraform_data floor for " + r.Kind.String()
 	}
 	return r.Kind.String() + ", batched (100ms)"
+}
+
+func sorted(results []Result) []Result {
+	return slices.SortedStableFunc(slices.Values(results), func(a, b Result) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.N, b.N))
+	})
 }
 
 func find(results []Result, sc Scenario) (Result, bool) {

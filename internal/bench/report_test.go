@@ -104,3 +104,28 @@ func TestConfiguration(t *testing.T) {
 		}
 	}
 }
+
+func TestTableOrder(t *testing.T) {
+	bars := Bars{RTT: 50 * time.Millisecond, Parallelism: 10}
+	// Run order interleaves shapes by size; the table reads by shape, then N.
+	table := Table([]Result{
+		{Scenario: Scenario{Kind: Routes, N: 10}},
+		{Scenario: Scenario{Kind: Exclusive, N: 10}},
+		{Scenario: Scenario{Kind: Routes, N: 100}},
+		{Scenario: Scenario{Kind: Exclusive, N: 100}},
+	}, bars)
+	var order []string
+	for line := range strings.Lines(table) {
+		if strings.Contains(line, "| create |") {
+			f := strings.Split(line, "|")
+			order = append(order, strings.TrimSpace(f[1])+" "+strings.TrimSpace(f[2]))
+		}
+	}
+	want := []string{
+		"daily_pinless_dialin_route, batched (100ms) 10", "daily_pinless_dialin_route, batched (100ms) 100",
+		"daily_pinless_dialin, batched (100ms) 10", "daily_pinless_dialin, batched (100ms) 100",
+	}
+	if strings.Join(order, ";") != strings.Join(want, ";") {
+		t.Errorf("rows in order %q, want %q", order, want)
+	}
+}
