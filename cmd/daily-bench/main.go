@@ -62,7 +62,8 @@ func run(ctx context.Context) error {
 		for _, p := range []struct{ phase, rpc string }{{"create", "ApplyResourceChange"}, {"refresh", "ReadResource"}, {"destroy", "ApplyResourceChange"}} {
 			t, err := bench.Timeline(*timeline, p.phase, p.rpc)
 			if err != nil {
-				return err
+				fmt.Printf("%s: %v\n\n", p.phase, err)
+				continue
 			}
 			fmt.Println(t)
 		}

@@ -27,7 +27,12 @@ import (
 //   - mutate: GET answered → POST (the provider's work on the array),
 //   - verify: POST answered → confirming GET (the verify delay),
 //   - answer: last request answered → last call served,
-//   - terraform: last call served → next wave's first call received.
+//   - terraform: last call served → the next call received (Terraform gets
+//     its slots back when a wave is served).
+//
+// The parts add up to a wave's latency; the cycle (first call of a wave to
+// the first of the next) is shorter when waves overlap, as they do when a
+// burst of calls is split over two batches.
 func Timeline(dir, phase, rpc string) (string, error) {
 	calls, err := readCalls(filepath.Join(dir, "terraform-"+phase+".log"), rpc)
 	if err != nil {
@@ -87,12 +92,16 @@ func Timeline(dir, phase, rpc string) (string, error) {
 			lastEnd = r.confirm.end
 		}
 		add("answer", lastEnd, served)
+		// Terraform's part: from the wave's calls being served to the next call
+		// it starts (its slots come back when a wave is served).
+		if j, ok := slices.BinarySearchFunc(calls, served, func(c call, t time.Time) int { return c.received.Compare(t) }); ok || j < len(calls) {
+			add("terraform", served, calls[j].received)
+		}
 		if i+1 < len(rounds) && len(waves[i+1]) > 0 {
 			next := waves[i+1][0].received
 			for _, c := range waves[i+1] {
 				next = minTime(next, c.received)
 			}
-			add("terraform", served, next)
 			cycles = append(cycles, next.Sub(first))
 		}
 	}
@@ -104,20 +113,20 @@ func Timeline(dir, phase, rpc string) (string, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d %s calls in %d waves (rounds of the dial-in engine), %d requests; median and mean per wave:\n\n", phase, len(calls), rpc, nonEmpty, len(reqs))
-	b.WriteString("| part | median | mean | share of the mean cycle |\n|---|--:|--:|--:|\n")
-	meanCycle := mean(cycles)
+	b.WriteString("| part | median | mean | share of the summed means |\n|---|--:|--:|--:|\n")
+	var total time.Duration
+	for _, p := range parts {
+		total += mean(samples[p])
+	}
 	for _, p := range parts {
 		s := samples[p]
 		if len(s) == 0 {
 			continue
 		}
-		share := "–"
-		if meanCycle > 0 {
-			share = fmt.Sprintf("%.0f %%", 100*float64(mean(s))/float64(meanCycle))
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", p, msText(median(s)), msText(mean(s)), share)
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f %% |\n", p, msText(median(s)), msText(mean(s)), 100*float64(mean(s))/float64(max(total, 1)))
 	}
-	fmt.Fprintf(&b, "| **cycle** (first call of a wave → first of the next) | %s | %s | |\n", msText(median(cycles)), msText(meanCycle))
+	fmt.Fprintf(&b, "| **sum** (a wave's latency, Terraform's part after it included) | | %s | |\n", msText(total))
+	fmt.Fprintf(&b, "| **cycle** (first call of a wave → first of the next) | %s | %s | |\n", msText(median(cycles)), msText(mean(cycles)))
 	return b.String(), nil
 }
 
