@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
 	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -23,6 +24,14 @@ func main() {
 	var debugMode bool
 	flag.BoolVar(&debugMode, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+
+	if dir := os.Getenv(profileEnv); dir != "" {
+		p, err := startProfiling(dir)
+		if err != nil {
+			log.Fatalf("%s: %v", profileEnv, err)
+		}
+		defer p.stop()
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(fullVersion(version, commit, buildRevision())), providerserver.ServeOpts{
 		Address: "registry.terraform.io/daily-tf/daily",

@@ -1,6 +1,8 @@
 // Package bench measures what a Terraform run of the provider costs against
-// the Daily emulator: requests to the domain endpoint, wall time, 429s and the
-// provider process's peak memory. cmd/daily-bench drives it (make bench).
+// the Daily emulator: requests to the domain endpoint, wall time, 429s, CPU
+// and the provider process's peak memory, each beside its floor: the same
+// shape of values in Terraform's built-in terraform_data, measured in the
+// same run with the same CLI. cmd/daily-bench drives it (make bench).
 package bench
 
 import (
@@ -8,16 +10,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
+
+// ProfileEnv is the provider's switch for writing pprof profiles of itself
+// into a directory (see the provider's main package).
+const ProfileEnv = "DAILY_PROVIDER_PROFILE"
 
 // Options are the settings shared by every scenario.
 type Options struct {
@@ -25,26 +35,32 @@ type Options struct {
 	Provider    string        // provider binary, found by Terraform through dev_overrides
 	Latency     time.Duration // added by the emulator to every request
 	Parallelism int           // terraform -parallelism
-	// KeepDir keeps each scenario's working directory (configuration, state
-	// and Terraform's output); it is always kept when a scenario fails.
+	// KeepDir keeps each scenario's working directory (configuration, state,
+	// Terraform's output and the emulator's request log); it is always kept
+	// when a scenario fails or is profiled.
 	KeepDir bool
+	// Profile makes the provider write CPU and heap profiles into
+	// <dir>/profiles/<phase>/ for the scenarios it returns true for.
+	Profile func(Scenario) bool
+	// TFLog, when set, is the TF_LOG level of every command, logged to
+	// <dir>/terraform-<phase>.log (slows Terraform down: for timelines only);
+	// "provider:LEVEL" sets TF_LOG_PROVIDER instead, for the provider's log
+	// alone.
+	TFLog string
+	// ProviderEnv is added to the provider's environment only (not
+	// Terraform's), e.g. GOGC=50, through a wrapper script.
+	ProviderEnv []string
 }
 
 // Scenario is one configuration applied, refreshed and destroyed.
 type Scenario struct {
 	Kind Kind
 	N    int
-	// Naive sets dialin_batch_window = "0s": every change makes its own
-	// GET, POST and confirming GET, and every read its own GET.
-	Naive bool
+	Mode Mode
 }
 
 func (s Scenario) String() string {
-	mode := "batched"
-	if s.Naive {
-		mode = "naive"
-	}
-	return fmt.Sprintf("%s %s N=%d", mode, s.Kind, s.N)
+	return fmt.Sprintf("%s %s N=%d", s.Mode, s.Kind, s.N)
 }
 
 // Phase is what one Terraform command cost.
@@ -52,7 +68,20 @@ type Phase struct {
 	GETs, POSTs int // GET / and POST / (the domain config, dial-in arrays included)
 	RateLimited int // requests the emulator answered 429 for exceeding 20/s
 	Wall        time.Duration
-	PeakRSS     int64 // bytes, the provider process Terraform started for the command
+	// PeakRSS is the largest high-water mark (VmHWM) of the provider
+	// processes Terraform started for the command, in bytes.
+	PeakRSS int64
+	// Processes is how many provider processes Terraform started.
+	Processes int
+	// ProviderCPU is the CPU time (user + system) of those processes, and
+	// TerraformCPU that of Terraform itself.
+	ProviderCPU, TerraformCPU time.Duration
+	// TerraformRSS is Terraform's own high-water mark, in bytes.
+	TerraformRSS int64
+	// RequestTime is the median time the emulator took to answer a request
+	// (its added latency included): the round trip the client saw, less
+	// loopback.
+	RequestTime time.Duration
 }
 
 // Requests is the number of calls to the domain endpoint.
@@ -64,6 +93,23 @@ type Result struct {
 	Create  Phase // terraform apply on empty state
 	Refresh Phase // terraform plan, which refreshes every resource
 	Destroy Phase // terraform destroy, its own refresh included
+	Dir     string
+}
+
+// Phases names the three commands, in order.
+var Phases = []string{"create", "refresh", "destroy"}
+
+// Phase returns the phase named as in Phases.
+func (r *Result) Phase(name string) *Phase {
+	switch name {
+	case "create":
+		return &r.Create
+	case "refresh":
+		return &r.Refresh
+	case "destroy":
+		return &r.Destroy
+	}
+	return nil
 }
 
 // PeakRSS is the largest provider peak memory of the three commands, in bytes.
@@ -80,9 +126,13 @@ func (r Result) RateLimited() int {
 // to every request and enforces Daily's 20 requests/s.
 func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error) {
 	res.Scenario = sc
+	profile := opts.Profile != nil && opts.Profile(sc) && sc.Mode != Floor
 	emu := emulator.New(emulator.Options{})
 	defer emu.Close()
-	apiURL := emu.StartServer()
+	requests := &requestLog{}
+	srv := httptest.NewServer(requests.wrap(emu))
+	defer srv.Close()
+	apiURL := srv.URL + "/v1"
 	nums := numbers(sc.N)
 	for _, n := range nums {
 		emu.SeedPurchased(n, emu.Now().AddDate(0, 0, -30))
@@ -93,59 +143,99 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 	if err != nil {
 		return res, err
 	}
+	res.Dir = dir
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("%s: %w (logs in %s)", sc, err, dir)
-		} else if !opts.KeepDir {
+		} else if !opts.KeepDir && !profile {
+			res.Dir = ""
 			err = os.RemoveAll(dir)
 		}
 	}()
-	window := ""
-	if sc.Naive {
-		window = "0s"
-	}
 	provider, err := filepath.Abs(opts.Provider)
 	if err != nil {
 		return res, err
 	}
+	overrideDir, err := providerDir(dir, provider, opts.ProviderEnv)
+	if err != nil {
+		return res, err
+	}
+	if err := os.Mkdir(filepath.Join(dir, "no-mirror"), 0o755); err != nil {
+		return res, err
+	}
 	files := map[string]string{
-		"main.tf": configuration(sc.Kind, apiURL, emu.APIKey(), window, nums),
-		// Only our build of the provider: no user mirrors, overrides or caches.
-		// Terraform starts it once per command, as it would a released one.
-		"cli.tfrc": fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-			"daily-tf/daily", filepath.Dir(provider)),
+		"main.tf": configuration(sc, apiURL, emu.APIKey(), nums),
+		// Only our build of the provider, for every scenario, floors included:
+		// no user mirrors, overrides or caches, and nothing to download (no
+		// terraform init runs; an install could only look in an empty mirror).
+		// Terraform starts the provider once or more per command, as it would a
+		// released one.
+		"cli.tfrc": fmt.Sprintf("disable_checkpoint = true\n\nprovider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  filesystem_mirror {\n    path = %q\n  }\n}\n",
+			"daily-tf/daily", overrideDir, filepath.Join(dir, "no-mirror")),
 	}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 			return res, err
 		}
 	}
-	tfLog, err := os.Create(filepath.Join(dir, "terraform.log"))
+	tfOut, err := os.Create(filepath.Join(dir, "terraform.out"))
 	if err != nil {
 		return res, err
 	}
-	defer tfLog.Close()
+	defer tfOut.Close()
 
-	env := append(os.Environ(),
+	var env []string
+	for _, kv := range os.Environ() {
+		// The user's logging, CLI configuration or profiling would skew the figures.
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, ProfileEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env,
 		"TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"),
 		"TF_IN_AUTOMATION=1",
 		"CHECKPOINT_DISABLE=1",
 	)
 	// measure runs one Terraform command and counts what it cost. With
 	// dev_overrides there is nothing to install: no terraform init.
-	measure := func(phase *Phase, args ...string) error {
-		fmt.Fprintf(tfLog, "\n$ terraform %v\n", args)
+	measure := func(name string, args ...string) error {
+		phase := res.Phase(name)
+		fmt.Fprintf(tfOut, "\n$ terraform %v\n", args)
 		cmd := exec.CommandContext(ctx, opts.Terraform, append(args, "-no-color", "-input=false")...)
-		cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, tfLog, tfLog
+		cmd.Dir, cmd.Stdout, cmd.Stderr = dir, tfOut, tfOut
+		cmd.Env = slices.Clone(env)
+		if profile {
+			cmd.Env = append(cmd.Env, ProfileEnv+"="+filepath.Join(dir, "profiles", name))
+		}
+		if opts.TFLog != "" {
+			variable, level := "TF_LOG", opts.TFLog
+			if l, ok := strings.CutPrefix(level, "provider:"); ok {
+				variable, level = "TF_LOG_PROVIDER", l
+			}
+			cmd.Env = append(cmd.Env, variable+"="+level, "TF_LOG_PATH="+filepath.Join(dir, "terraform-"+name+".log"))
+		}
 		emu.ResetCounts()
 		limited := emu.FaultStats().RateLimited
-		rss := watchRSS(provider)
+		requests.reset()
 		start := time.Now()
-		err := cmd.Run()
+		if err := cmd.Start(); err != nil {
+			return err
+		}
+		procs := watchProcesses(provider, cmd.Process.Pid)
+		err := cmd.Wait()
 		phase.Wall = time.Since(start)
-		phase.PeakRSS = rss.stop()
+		stats := procs.stop()
+		phase.PeakRSS, phase.Processes, phase.ProviderCPU, phase.TerraformRSS = stats.peakRSS, stats.processes, stats.cpu, stats.terraformRSS
+		if ps := cmd.ProcessState; ps != nil {
+			// Terraform's usage includes the provider processes it waited for.
+			phase.TerraformCPU = max(0, ps.UserTime()+ps.SystemTime()-stats.cpu)
+		}
 		phase.GETs, phase.POSTs = emu.Count("GET /"), emu.Count("POST /")
 		phase.RateLimited = emu.FaultStats().RateLimited - limited
+		phase.RequestTime = requests.median()
+		if werr := requests.write(filepath.Join(dir, "requests-"+name+".tsv"), start); werr != nil && err == nil {
+			err = werr
+		}
 		if err != nil {
 			return fmt.Errorf("terraform %s: %w", args[0], err)
 		}
@@ -153,30 +243,52 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 	}
 	parallelism := "-parallelism=" + strconv.Itoa(opts.Parallelism)
 
-	if err := measure(&res.Create, "apply", "-auto-approve", parallelism); err != nil {
+	if err := measure("create", "apply", "-auto-approve", parallelism); err != nil {
 		return res, err
 	}
 	// A benchmark that silently lost routes would be worthless.
-	if err := checkRoutes(emu, nums); err != nil {
+	if err := checkRoutes(emu, sc, nums); err != nil {
 		return res, fmt.Errorf("after create: %w", err)
 	}
 	// -detailed-exitcode fails on any planned change: refresh must find
 	// every route exactly as created.
-	if err := measure(&res.Refresh, "plan", "-detailed-exitcode", parallelism); err != nil {
+	if err := measure("refresh", "plan", "-detailed-exitcode", parallelism); err != nil {
 		return res, err
 	}
-	if err := measure(&res.Destroy, "destroy", "-auto-approve", parallelism); err != nil {
+	if err := measure("destroy", "destroy", "-auto-approve", parallelism); err != nil {
 		return res, err
 	}
-	if err := checkRoutes(emu, nil); err != nil {
+	if err := checkRoutes(emu, sc, nil); err != nil {
 		return res, fmt.Errorf("after destroy: %w", err)
 	}
 	return res, nil
 }
 
+// providerDir returns the directory dev_overrides points at: the provider's
+// own, or with env set, one holding a script that starts the provider with
+// env added to its environment (Terraform's stays as it is).
+func providerDir(workDir, provider string, env []string) (string, error) {
+	if len(env) == 0 {
+		return filepath.Dir(provider), nil
+	}
+	dir := filepath.Join(workDir, "provider")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return "", err
+	}
+	quoted := make([]string, len(env))
+	for i, kv := range env {
+		quoted[i] = "'" + strings.ReplaceAll(kv, "'", `'\''`) + "'"
+	}
+	script := fmt.Sprintf("#!/bin/sh\nexec env %s '%s' \"$@\"\n", strings.Join(quoted, " "), provider)
+	return dir, os.WriteFile(filepath.Join(dir, filepath.Base(provider)), []byte(script), 0o755)
+}
+
 // checkRoutes fails unless the emulator's pinless_dialin array holds exactly
-// one entry for each of want.
-func checkRoutes(emu *emulator.Emulator, want []string) error {
+// one entry for each of want; floors must leave it empty.
+func checkRoutes(emu *emulator.Emulator, sc Scenario, want []string) error {
+	if sc.Mode == Floor {
+		want = nil
+	}
 	var got []string
 	for _, raw := range emu.DialinArray(client.PinlessDialin) {
 		var entry struct {
@@ -194,3 +306,77 @@ func checkRoutes(emu *emulator.Emulator, want []string) error {
 	}
 	return nil
 }
+
+// requestLog records when each request reached the emulator and when it was
+// answered, for the request time and for timelines of a run.
+type requestLog struct {
+	mu      sync.Mutex
+	entries []loggedRequest
+}
+
+type loggedRequest struct {
+	start, end   time.Time
+	method, path string
+	status       int
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		start := time.Now()
+		h.ServeHTTP(rec, r)
+		l.mu.Lock()
+		l.entries = append(l.entries, loggedRequest{start: start, end: time.Now(), method: r.Method, path: r.URL.Path, status: rec.status})
+		l.mu.Unlock()
+	})
+}
+
+func (l *requestLog) reset() {
+	l.mu.Lock()
+	l.entries = nil
+	l.mu.Unlock()
+}
+
+func (l *requestLog) median() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.entries) == 0 {
+		return 0
+	}
+	d := make([]time.Duration, len(l.entries))
+	for i, e := range l.entries {
+		d[i] = e.end.Sub(e.start)
+	}
+	slices.Sort(d)
+	return d[len(d)/2]
+}
+
+// write saves the log as tab-separated values: arrival (RFC 3339), arrival
+// and answer in ms since the command started, method, path, status.
+func (l *requestLog) write(path string, origin time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var b strings.Builder
+	b.WriteString("arrival\tstart_ms\tend_ms\tmethod\tpath\tstatus\n")
+	for _, e := range l.entries {
+		fmt.Fprintf(&b, "%s\t%.1f\t%.1f\t%s\t%s\t%d\n", e.start.UTC().Format(time.RFC3339Nano),
+			ms(e.start.Sub(origin)), ms(e.end.Sub(origin)), e.method, e.path, e.status)
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets http.ResponseController reach the connection (the emulator
+// hijacks it to drop a response).
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -22,6 +22,32 @@ func (k Kind) String() string {
 	return "daily_pinless_dialin_route"
 }
 
+// Mode is how a scenario manages its shape.
+type Mode int
+
+const (
+	// Batched is the provider with its defaults (dialin_batch_window 100ms).
+	Batched Mode = iota
+	// Naive sets dialin_batch_window = "0s": every change makes its own
+	// GET, POST and confirming GET, and every read its own GET.
+	Naive
+	// Floor is the same shape as Terraform's built-in terraform_data, with
+	// no provider at all: what Terraform itself costs. For Routes, N
+	// terraform_data resources whose input has the route's values; for
+	// Exclusive, one terraform_data whose input is the whole map of routes.
+	Floor
+)
+
+func (m Mode) String() string {
+	switch m {
+	case Naive:
+		return "naive"
+	case Floor:
+		return "floor"
+	}
+	return "batched"
+}
+
 // numbers returns n distinct E.164 numbers for the emulator to seed.
 func numbers(n int) []string {
 	out := make([]string, n)
@@ -31,11 +57,16 @@ func numbers(n int) []string {
 	return out
 }
 
-// configuration renders the Terraform configuration of a scenario.
-// batchWindow is the provider's dialin_batch_window; "" keeps its default.
-func configuration(kind Kind, apiURL, apiKey, batchWindow string, nums []string) string {
+// webhook is the room_creation_api of the route for the number in expr.
+const webhook = `"https://example.com/calls/${trimprefix(%s, "+")}"`
+
+// configuration renders the Terraform configuration of a scenario. The
+// floor configurations hold the same values in terraform_data and need no
+// provider to be installed.
+func configuration(sc Scenario, apiURL, apiKey string, nums []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `terraform {
+	if sc.Mode != Floor {
+		fmt.Fprintf(&b, `terraform {
   required_providers {
     daily = { source = "daily-tf/daily" }
   }
@@ -45,24 +76,39 @@ provider "daily" {
   api_url = %q
   api_key = %q
 `, apiURL, apiKey)
-	if batchWindow != "" {
-		fmt.Fprintf(&b, "  dialin_batch_window = %q\n", batchWindow)
+		if sc.Mode == Naive {
+			b.WriteString("  dialin_batch_window = \"0s\"\n")
+		}
+		b.WriteString("}\n\n")
 	}
-	b.WriteString("}\n\nlocals {\n  numbers = [\n")
+	b.WriteString("locals {\n  numbers = [\n")
 	for _, n := range nums {
 		fmt.Fprintf(&b, "    %q,\n", n)
 	}
 	b.WriteString("  ]\n}\n\n")
-	const webhook = `"https://example.com/calls/${trimprefix(%s, "+")}"`
-	switch kind {
-	case Routes:
+	switch {
+	case sc.Kind == Routes && sc.Mode == Floor:
+		fmt.Fprintf(&b, `resource "terraform_data" "r" {
+  for_each = toset(local.numbers)
+  input = {
+    phone_number      = each.value
+    room_creation_api = %s
+  }
+}
+`, fmt.Sprintf(webhook, "each.value"))
+	case sc.Kind == Routes:
 		fmt.Fprintf(&b, `resource "daily_pinless_dialin_route" "r" {
   for_each          = toset(local.numbers)
   phone_number      = each.value
   room_creation_api = %s
 }
 `, fmt.Sprintf(webhook, "each.value"))
-	case Exclusive:
+	case sc.Kind == Exclusive && sc.Mode == Floor:
+		fmt.Fprintf(&b, `resource "terraform_data" "all" {
+  input = { for n in local.numbers : n => { room_creation_api = %s } }
+}
+`, fmt.Sprintf(webhook, "n"))
+	case sc.Kind == Exclusive:
 		fmt.Fprintf(&b, `resource "daily_pinless_dialin" "all" {
   routes = { for n in local.numbers : n => { room_creation_api = %s } }
 }

@@ -1,57 +1,169 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
 
-// Table renders results as a markdown table, one row per scenario, followed
-// by a "naive ÷ batched" row for every size measured both ways. Skipped
-// scenarios get a row saying how to run them.
-func Table(results []Result, skipped []Skipped) string {
+// Bars are the run's parameters the issue's bars depend on.
+type Bars struct {
+	RTT         time.Duration // one round trip to the API: the emulator's added latency
+	Parallelism int           // terraform -parallelism
+}
+
+// Waves is the least number of write waves for n changes: Terraform runs at
+// most Parallelism at once, so each wave holds at most that many.
+func (b Bars) Waves(n int) int { return (n + b.Parallelism - 1) / b.Parallelism }
+
+// bar is what one phase of one scenario is held to (issue 12).
+type bar struct {
+	factor  float64       // × the floor's wall time
+	extra   time.Duration // + the round trips no provider can avoid, + slack
+	formula string        // how extra is made
+	maxPOST int           // -1: no bound
+	maxGET  int           // -1: no bound
+	derived bool          // not stated by the issue: destroy = refresh + deletes
+}
+
+// barFor returns the bar of a phase, false for scenarios held to none (the
+// naive baseline, the floors themselves).
+func (b Bars) barFor(sc Scenario, phase string) (bar, bool) {
+	if sc.Mode != Batched {
+		return bar{}, false
+	}
+	waves := b.Waves(sc.N)
+	writes := 2 * b.RTT * time.Duration(waves) // one read and one write per wave
+	writesFormula := fmt.Sprintf("2·%s·%d", b.RTT, waves)
+	switch {
+	case sc.Kind == Routes && phase == "create":
+		return bar{factor: 1.3, extra: writes, formula: writesFormula, maxPOST: waves + 10, maxGET: -1}, true
+	case sc.Kind == Routes && phase == "refresh":
+		return bar{factor: 1.3, extra: time.Second, formula: "1 s", maxPOST: 0, maxGET: 2}, true
+	case sc.Kind == Routes && phase == "destroy":
+		return bar{factor: 1.3, extra: time.Second + writes, formula: "1 s + " + writesFormula, maxPOST: waves + 10, maxGET: -1, derived: true}, true
+	case sc.Kind == Exclusive && phase == "create":
+		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 1, maxGET: 1}, true
+	case sc.Kind == Exclusive && phase == "refresh":
+		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 0, maxGET: 2}, true
+	case sc.Kind == Exclusive && phase == "destroy":
+		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 1, maxGET: -1, derived: true}, true
+	}
+	return bar{}, false
+}
+
+// RSSBar is the provider's peak memory bar, which holds up to RSSBarN routes.
+const (
+	RSSBar  = 60 << 20
+	RSSBarN = 1000
+)
+
+func (br bar) limit(floor time.Duration) time.Duration {
+	return time.Duration(br.factor*float64(floor)) + br.extra
+}
+
+func (br bar) callsText() string {
+	var parts []string
+	if br.maxPOST >= 0 {
+		parts = append(parts, fmt.Sprintf("POST ≤ %d", br.maxPOST))
+	}
+	if br.maxGET >= 0 {
+		parts = append(parts, fmt.Sprintf("GET ≤ %d", br.maxGET))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (br bar) callsMet(p Phase) bool {
+	return (br.maxPOST < 0 || p.POSTs <= br.maxPOST) && (br.maxGET < 0 || p.GETs <= br.maxGET)
+}
+
+// Table renders results as a markdown table, one row per scenario and
+// phase: the wall time beside the floor's (the same shape in terraform_data,
+// same run, same CLI), the bar and whether it is met, the requests, the
+// provider's peak memory and CPU time. Rows go by shape, mode and N, so the
+// growth with N reads down the table.
+func Table(results []Result, bars Bars) string {
+	results = sorted(results)
 	var b strings.Builder
-	b.WriteString("| Scenario | N | Create POST | Create GET | Create wall | Refresh GET | Refresh wall | Destroy POST | Destroy GET | Destroy wall | Provider peak RSS | 429s |\n")
-	b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| Scenario | N | Phase | Wall | Floor | ×floor | Time bar | Met | POST | GET | Calls bar | Met | 429s | Provider peak RSS | Met | Provider CPU | Terraform CPU |\n")
+	b.WriteString("|---|--:|---|--:|--:|--:|---|:-:|--:|--:|---|:-:|--:|--:|:-:|--:|--:|\n")
 	for _, r := range results {
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %d | %s | %d | %d | %s | %.1f MB | %d |\n",
-			r.label(), r.N,
-			r.Create.POSTs, r.Create.GETs, seconds(r.Create.Wall),
-			r.Refresh.GETs, seconds(r.Refresh.Wall),
-			r.Destroy.POSTs, r.Destroy.GETs, seconds(r.Destroy.Wall),
-			float64(r.PeakRSS())/(1<<20), r.RateLimited())
-		if !r.Naive {
+		if r.Mode == Floor {
 			continue
 		}
-		if base, ok := find(results, Scenario{Kind: r.Kind, N: r.N}); ok {
-			fmt.Fprintf(&b, "| **naive ÷ batched** | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | |\n",
-				r.N,
-				ratio(r.Create.POSTs, base.Create.POSTs), ratio(r.Create.GETs, base.Create.GETs),
-				ratio(r.Create.Wall, base.Create.Wall),
-				ratio(r.Refresh.GETs, base.Refresh.GETs), ratio(r.Refresh.Wall, base.Refresh.Wall),
-				ratio(r.Destroy.POSTs, base.Destroy.POSTs), ratio(r.Destroy.GETs, base.Destroy.GETs),
-				ratio(r.Destroy.Wall, base.Destroy.Wall),
-				ratio(r.PeakRSS(), base.PeakRSS()))
+		floor, hasFloor := find(results, Scenario{Kind: r.Kind, N: r.N, Mode: Floor})
+		for _, name := range Phases {
+			p := *r.Phase(name)
+			floorWall, ratioText, timeBar, timeMet := "–", "–", "–", "–"
+			if hasFloor {
+				fw := floor.Phase(name).Wall
+				floorWall, ratioText = seconds(fw), ratio(p.Wall, fw)
+				if br, ok := bars.barFor(r.Scenario, name); ok {
+					timeBar = fmt.Sprintf("%.1f×F + %s = %s", br.factor, br.formula, seconds(br.limit(fw)))
+					if br.derived {
+						timeBar += " †"
+					}
+					timeMet = verdict(p.Wall <= br.limit(fw))
+				}
+			}
+			callsBar, callsMet := "–", "–"
+			if br, ok := bars.barFor(r.Scenario, name); ok {
+				callsBar, callsMet = br.callsText(), verdict(br.callsMet(p))
+				if br.derived {
+					callsBar += " †"
+				}
+			}
+			rssMet := "–"
+			if r.N <= RSSBarN {
+				rssMet = verdict(p.PeakRSS < RSSBar)
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %d | %d | %s | %s | %d | %s | %s | %s | %s |\n",
+				r.label(), r.N, name, seconds(p.Wall), floorWall, ratioText, timeBar, timeMet,
+				p.POSTs, p.GETs, callsBar, callsMet, p.RateLimited,
+				megabytes(p.PeakRSS), rssMet, seconds(p.ProviderCPU), seconds(p.TerraformCPU))
 		}
-	}
-	for _, s := range skipped {
-		fmt.Fprintf(&b, "| %s | %d | %s | | | | | | | | | |\n", Result{Scenario: s.Scenario}.label(), s.N, s.Reason)
 	}
 	return b.String()
 }
 
-// Skipped is a scenario left out of a run, and why.
-type Skipped struct {
-	Scenario
-	Reason string
+// FloorTable renders the floors: what Terraform alone costs for each shape.
+func FloorTable(results []Result) string {
+	results = sorted(results)
+	var b strings.Builder
+	b.WriteString("| Floor (terraform_data) | N | Create wall | Refresh wall | Destroy wall | Terraform CPU (create / refresh / destroy) | Terraform peak RSS |\n")
+	b.WriteString("|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, r := range results {
+		if r.Mode != Floor {
+			continue
+		}
+		shape := fmt.Sprintf("%d resources, for_each", r.N)
+		if r.Kind == Exclusive {
+			shape = fmt.Sprintf("1 resource, %d-element map", r.N)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s / %s / %s | %s |\n", shape, r.N,
+			seconds(r.Create.Wall), seconds(r.Refresh.Wall), seconds(r.Destroy.Wall),
+			seconds(r.Create.TerraformCPU), seconds(r.Refresh.TerraformCPU), seconds(r.Destroy.TerraformCPU),
+			megabytes(max(r.Create.TerraformRSS, r.Refresh.TerraformRSS, r.Destroy.TerraformRSS)))
+	}
+	return b.String()
 }
 
 func (r Result) label() string {
-	mode := "batched (100ms)"
-	if r.Naive {
-		mode = "naive (0s)"
+	switch r.Mode {
+	case Naive:
+		return r.Kind.String() + ", naive (0s)"
+	case Floor:
+		return "terraform_data floor for " + r.Kind.String()
 	}
-	return fmt.Sprintf("%s, %s", r.Kind, mode)
+	return r.Kind.String() + ", batched (100ms)"
+}
+
+func sorted(results []Result) []Result {
+	return slices.SortedStableFunc(slices.Values(results), func(a, b Result) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Mode, b.Mode), cmp.Compare(a.N, b.N))
+	})
 }
 
 func find(results []Result, sc Scenario) (Result, bool) {
@@ -63,69 +175,65 @@ func find(results []Result, sc Scenario) (Result, bool) {
 	return Result{}, false
 }
 
+func verdict(met bool) string {
+	if met {
+		return "✓"
+	}
+	return "**✗**"
+}
+
 func seconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+func megabytes(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
 func ratio[T int | int64 | time.Duration](a, b T) string {
 	if b == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("×%.1f", float64(a)/float64(b))
+	return fmt.Sprintf("×%.2f", float64(a)/float64(b))
 }
 
-// Goals checks the issue's targets against results; a goal whose scenario
-// was not measured is reported as such.
-func Goals(results []Result) []string {
+// Goals checks the bars of issue 12 at N = 1000 against results; a bar whose
+// scenario was not measured is reported as such.
+func Goals(results []Result, bars Bars) []string {
 	var lines []string
-	check := func(goal string, sc Scenario, measured func(Result) (string, bool)) {
+	check := func(goal string, sc Scenario, measured func(r, floor Result) (string, bool)) {
 		r, ok := find(results, sc)
-		if !ok {
+		floor, okFloor := find(results, Scenario{Kind: sc.Kind, N: sc.N, Mode: Floor})
+		if !ok || !okFloor {
 			lines = append(lines, fmt.Sprintf("- %s: not measured", goal))
 			return
 		}
-		got, met := measured(r)
-		verdict := "met"
-		if !met {
-			verdict = "**NOT met**"
-		}
-		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", goal, verdict, got))
+		got, met := measured(r, floor)
+		lines = append(lines, fmt.Sprintf("- %s: %s (%s)", goal, map[bool]string{true: "met", false: "**NOT met**"}[met], got))
 	}
-	routes100 := Scenario{Kind: Routes, N: 100}
-	check("creating 100 routes takes at most 12 POSTs", routes100, func(r Result) (string, bool) {
-		return fmt.Sprintf("%d POSTs", r.Create.POSTs), r.Create.POSTs <= 12
+	timeGoal := func(phase string) func(r, floor Result) (string, bool) {
+		return func(r, floor Result) (string, bool) {
+			br, _ := bars.barFor(r.Scenario, phase)
+			p, fw := r.Phase(phase), floor.Phase(phase).Wall
+			return fmt.Sprintf("%s vs bar %s, floor %s, %s", seconds(p.Wall), seconds(br.limit(fw)), seconds(fw), ratio(p.Wall, fw)), p.Wall <= br.limit(fw)
+		}
+	}
+	routes := Scenario{Kind: Routes, N: RSSBarN}
+	exclusive := Scenario{Kind: Exclusive, N: RSSBarN}
+	waves := bars.Waves(RSSBarN)
+	check(fmt.Sprintf("1000 routes, apply within 1.3 × floor + 2 round trips × %d waves", waves), routes, timeGoal("create"))
+	check(fmt.Sprintf("1000 routes, apply with at most %d POSTs", waves+10), routes, func(r, _ Result) (string, bool) {
+		return fmt.Sprintf("%d POSTs", r.Create.POSTs), r.Create.POSTs <= waves+10
 	})
-	check("refreshing 100 routes takes at most 12 GETs", routes100, func(r Result) (string, bool) {
-		return fmt.Sprintf("%d GETs", r.Refresh.GETs), r.Refresh.GETs <= 12
+	check("1000 routes, plan (refresh) within 1.3 × floor + 1 s", routes, timeGoal("refresh"))
+	check("1000 routes, plan (refresh) with at most 2 GETs", routes, func(r, _ Result) (string, bool) {
+		return fmt.Sprintf("%d GETs", r.Refresh.GETs), r.Refresh.GETs <= 2
 	})
-	if naive, ok := find(results, Scenario{Kind: Routes, N: 100, Naive: true}); ok {
-		check("batched wall time for 100 routes at most a fifth of naive", routes100, func(r Result) (string, bool) {
-			b, n := r.wall(), naive.wall()
-			return fmt.Sprintf("create+refresh+destroy %s batched vs %s naive, %s", seconds(b), seconds(n), ratio(n, b)), 5*b <= n
+	check("exclusive resource with 1000 routes, apply within 1.5 × floor + 1 s", exclusive, timeGoal("create"))
+	check("exclusive resource with 1000 routes, plan within 1.5 × floor + 1 s", exclusive, timeGoal("refresh"))
+	for _, sc := range []Scenario{routes, exclusive} {
+		check(fmt.Sprintf("%s with 1000 routes, provider peak RSS under 60 MB in every phase", sc.Kind), sc, func(r, _ Result) (string, bool) {
+			return fmt.Sprintf("create %s, refresh %s, destroy %s", megabytes(r.Create.PeakRSS), megabytes(r.Refresh.PeakRSS), megabytes(r.Destroy.PeakRSS)), r.PeakRSS() < RSSBar
 		})
-	} else {
-		lines = append(lines, "- batched wall time for 100 routes at most a fifth of naive: not measured")
 	}
-	check("1000 routes complete without a 429", Scenario{Kind: Routes, N: 1000}, func(r Result) (string, bool) {
-		return fmt.Sprintf("%d × 429", r.RateLimited()), r.RateLimited() == 0
-	})
-	check("exclusive resource with 1000 routes: one GET and one POST for an apply", Scenario{Kind: Exclusive, N: 1000}, func(r Result) (string, bool) {
-		return fmt.Sprintf("%d GET, %d POST", r.Create.GETs, r.Create.POSTs), r.Create.GETs == 1 && r.Create.POSTs == 1
-	})
-	if len(results) > 0 {
-		peak := results[0]
-		for _, r := range results[1:] {
-			if r.PeakRSS() > peak.PeakRSS() {
-				peak = r
-			}
-		}
-		mb := float64(peak.PeakRSS()) / (1 << 20)
-		verdict := "met"
-		if mb >= 60 {
-			verdict = "**NOT met**"
-		}
-		lines = append(lines, fmt.Sprintf("- provider peak memory under 60 MB: %s (highest %.1f MB, %s)", verdict, mb, peak.Scenario))
+	if r, ok := find(results, routes); ok {
+		lines = append(lines, fmt.Sprintf("- 1000 routes complete without a 429: %s (%d × 429)", map[bool]string{true: "met", false: "**NOT met**"}[r.RateLimited() == 0], r.RateLimited()))
 	}
 	return lines
 }
-
-// wall is the time of all three phases.
-func (r Result) wall() time.Duration { return r.Create.Wall + r.Refresh.Wall + r.Destroy.Wall }

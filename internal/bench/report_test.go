@@ -6,52 +6,126 @@ import (
 	"time"
 )
 
-func TestTableRatioAndGoals(t *testing.T) {
-	batched := Result{
-		Scenario: Scenario{Kind: Routes, N: 100},
-		Create:   Phase{POSTs: 10, GETs: 20, Wall: 2 * time.Second, PeakRSS: 30 << 20},
-		Refresh:  Phase{GETs: 10, Wall: time.Second},
-		Destroy:  Phase{POSTs: 10, GETs: 30, Wall: 2 * time.Second},
+func TestTableBarsAndGoals(t *testing.T) {
+	bars := Bars{RTT: 50 * time.Millisecond, Parallelism: 10}
+	floor := Result{
+		Scenario: Scenario{Kind: Routes, N: 1000, Mode: Floor},
+		Create:   Phase{Wall: 10 * time.Second},
+		Refresh:  Phase{Wall: 5 * time.Second},
+		Destroy:  Phase{Wall: 10 * time.Second},
+	}
+	routes := Result{
+		Scenario: Scenario{Kind: Routes, N: 1000},
+		// Bar: 1.3 × 10 s + 2 × 50 ms × 100 waves = 23 s.
+		Create:  Phase{POSTs: 100, GETs: 200, Wall: 22 * time.Second, PeakRSS: 70 << 20, ProviderCPU: 3 * time.Second},
+		Refresh: Phase{GETs: 100, Wall: 7 * time.Second, PeakRSS: 50 << 20},
+		Destroy: Phase{POSTs: 100, GETs: 300, Wall: 30 * time.Second, PeakRSS: 50 << 20},
 	}
 	naive := Result{
-		Scenario: Scenario{Kind: Routes, N: 100, Naive: true},
-		Create:   Phase{POSTs: 100, GETs: 200, Wall: 20 * time.Second, PeakRSS: 30 << 20},
-		Refresh:  Phase{GETs: 100, Wall: 2 * time.Second, RateLimited: 3},
-		Destroy:  Phase{POSTs: 100, GETs: 300, Wall: 20 * time.Second},
+		Scenario: Scenario{Kind: Routes, N: 1000, Mode: Naive},
+		Create:   Phase{POSTs: 1000, GETs: 2000, Wall: 350 * time.Second, RateLimited: 3},
 	}
-	table := Table([]Result{batched, naive}, []Skipped{{Scenario{Kind: Routes, N: 1000, Naive: true}, "opt-in"}})
+	exclusive := Result{
+		Scenario: Scenario{Kind: Exclusive, N: 1000},
+		Create:   Phase{POSTs: 1, GETs: 1, Wall: 12 * time.Second, PeakRSS: 40 << 20},
+	}
+	exclusiveFloor := Result{
+		Scenario: Scenario{Kind: Exclusive, N: 1000, Mode: Floor},
+		Create:   Phase{Wall: 2 * time.Second, TerraformCPU: 1500 * time.Millisecond, TerraformRSS: 300 << 20},
+	}
+	results := []Result{floor, routes, naive, exclusiveFloor, exclusive}
+	table := Table(results, bars)
 	for _, want := range []string{
-		"| daily_pinless_dialin_route, naive (0s) | 100 | 100 | 200 | 20.0 s | 100 | 2.0 s | 100 | 300 | 20.0 s | 30.0 MB | 3 |",
-		"| **naive ÷ batched** | 100 | ×10.0 | ×10.0 | ×10.0 | ×10.0 | ×2.0 | ×10.0 | ×10.0 | ×10.0 | ×1.0 | |",
-		"| daily_pinless_dialin_route, naive (0s) | 1000 | opt-in |",
+		"| daily_pinless_dialin_route, batched (100ms) | 1000 | create | 22.0 s | 10.0 s | ×2.20 | 1.3×F + 2·50ms·100 = 23.0 s | ✓ | 100 | 200 | POST ≤ 110 | ✓ | 0 | 70.0 MB | **✗** | 3.0 s | 0.0 s |",
+		"| daily_pinless_dialin_route, batched (100ms) | 1000 | refresh | 7.0 s | 5.0 s | ×1.40 | 1.3×F + 1 s = 7.5 s | ✓ | 0 | 100 | POST ≤ 0, GET ≤ 2 | **✗** |",
+		"| destroy | 30.0 s | 10.0 s | ×3.00 | 1.3×F + 1 s + 2·50ms·100 = 24.0 s † | **✗** |",
+		"| daily_pinless_dialin_route, naive (0s) | 1000 | create | 350.0 s | 10.0 s | ×35.00 | – | – | 1000 | 2000 | – | – | 3 |",
+		"| daily_pinless_dialin, batched (100ms) | 1000 | create | 12.0 s | 2.0 s | ×6.00 | 1.5×F + 1 s = 4.0 s | **✗** | 1 | 1 | POST ≤ 1, GET ≤ 1 | ✓ |",
 	} {
 		if !strings.Contains(table, want) {
 			t.Errorf("table lacks %q:\n%s", want, table)
 		}
 	}
+	if strings.Contains(table, "floor for") {
+		t.Errorf("floors have rows of their own in the main table:\n%s", table)
+	}
+	if got, want := FloorTable(results), "| 1 resource, 1000-element map | 1000 | 2.0 s | 0.0 s | 0.0 s | 1.5 s / 0.0 s / 0.0 s | 300.0 MB |"; !strings.Contains(got, want) {
+		t.Errorf("floor table lacks %q:\n%s", want, got)
+	}
 
-	goals := strings.Join(Goals([]Result{batched, naive}), "\n")
+	goals := strings.Join(Goals(results, bars), "\n")
 	for _, want := range []string{
-		"at most 12 POSTs: met (10 POSTs)",
-		"at most a fifth of naive: met (create+refresh+destroy 5.0 s batched vs 42.0 s naive, ×8.4)",
-		"without a 429: not measured",
-		"under 60 MB: met (highest 30.0 MB",
+		"apply within 1.3 × floor + 2 round trips × 100 waves: met (22.0 s vs bar 23.0 s, floor 10.0 s, ×2.20)",
+		"apply with at most 110 POSTs: met (100 POSTs)",
+		"plan (refresh) with at most 2 GETs: **NOT met** (100 GETs)",
+		"exclusive resource with 1000 routes, apply within 1.5 × floor + 1 s: **NOT met** (12.0 s vs bar 4.0 s",
+		"daily_pinless_dialin_route with 1000 routes, provider peak RSS under 60 MB in every phase: **NOT met** (create 70.0 MB",
+		"without a 429: met (0 × 429)",
 	} {
 		if !strings.Contains(goals, want) {
 			t.Errorf("goals lack %q:\n%s", want, goals)
 		}
 	}
+	if goals := strings.Join(Goals(nil, bars), "\n"); !strings.Contains(goals, "at most 110 POSTs: not measured") {
+		t.Errorf("goals without results:\n%s", goals)
+	}
 }
 
-func TestConfigurationBatchWindow(t *testing.T) {
+func TestWaves(t *testing.T) {
+	bars := Bars{Parallelism: 10}
+	for n, want := range map[int]int{1: 1, 10: 1, 11: 2, 1000: 100, 5000: 500} {
+		if got := bars.Waves(n); got != want {
+			t.Errorf("Waves(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+func TestConfiguration(t *testing.T) {
 	nums := numbers(2)
-	if got := configuration(Routes, "http://127.0.0.1:1/v1", "k", "", nums); strings.Contains(got, "dialin_batch_window") {
+	if got := configuration(Scenario{Kind: Routes}, "http://127.0.0.1:1/v1", "k", nums); strings.Contains(got, "dialin_batch_window") {
 		t.Errorf("batched configuration sets dialin_batch_window:\n%s", got)
 	}
-	got := configuration(Exclusive, "http://127.0.0.1:1/v1", "k", "0s", nums)
+	got := configuration(Scenario{Kind: Exclusive, Mode: Naive}, "http://127.0.0.1:1/v1", "k", nums)
 	for _, want := range []string{`dialin_batch_window = "0s"`, `"+12125550001",`, `resource "daily_pinless_dialin" "all"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("configuration lacks %q:\n%s", want, got)
 		}
+	}
+	// The floors need no provider: Terraform must not look for one.
+	for _, kind := range []Kind{Routes, Exclusive} {
+		got := configuration(Scenario{Kind: kind, Mode: Floor}, "http://127.0.0.1:1/v1", "k", nums)
+		for _, unwanted := range []string{"daily", "required_providers"} {
+			if strings.Contains(got, unwanted) {
+				t.Errorf("%s floor mentions %q:\n%s", kind, unwanted, got)
+			}
+		}
+		if !strings.Contains(got, `resource "terraform_data"`) || !strings.Contains(got, "room_creation_api = \"https://example.com/calls/") {
+			t.Errorf("%s floor lacks its terraform_data:\n%s", kind, got)
+		}
+	}
+}
+
+func TestTableOrder(t *testing.T) {
+	bars := Bars{RTT: 50 * time.Millisecond, Parallelism: 10}
+	// Run order interleaves shapes by size; the table reads by shape, then N.
+	table := Table([]Result{
+		{Scenario: Scenario{Kind: Routes, N: 10}},
+		{Scenario: Scenario{Kind: Exclusive, N: 10}},
+		{Scenario: Scenario{Kind: Routes, N: 100}},
+		{Scenario: Scenario{Kind: Exclusive, N: 100}},
+	}, bars)
+	var order []string
+	for line := range strings.Lines(table) {
+		if strings.Contains(line, "| create |") {
+			f := strings.Split(line, "|")
+			order = append(order, strings.TrimSpace(f[1])+" "+strings.TrimSpace(f[2]))
+		}
+	}
+	want := []string{
+		"daily_pinless_dialin_route, batched (100ms) 10", "daily_pinless_dialin_route, batched (100ms) 100",
+		"daily_pinless_dialin, batched (100ms) 10", "daily_pinless_dialin, batched (100ms) 100",
+	}
+	if strings.Join(order, ";") != strings.Join(want, ";") {
+		t.Errorf("rows in order %q, want %q", order, want)
 	}
 }

@@ -2,9 +2,19 @@
 
 package bench
 
-// rssWatcher reads /proc, which only Linux has: elsewhere peak memory is 0.
-type rssWatcher struct{}
+import "time"
 
-func watchRSS(string) *rssWatcher { return &rssWatcher{} }
+// procWatcher reads /proc, which only Linux has: elsewhere memory and
+// provider CPU time are 0.
+type procWatcher struct{}
 
-func (*rssWatcher) stop() int64 { return 0 }
+type procStats struct {
+	peakRSS      int64
+	processes    int
+	cpu          time.Duration
+	terraformRSS int64
+}
+
+func watchProcesses(string, int) *procWatcher { return &procWatcher{} }
+
+func (*procWatcher) stop() procStats { return procStats{} }
