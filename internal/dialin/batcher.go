@@ -14,11 +14,11 @@ type writeBatcher struct {
 	gather gatherer
 	write  func(batch []*change)
 
-	mu            sync.Mutex
-	queue         []*change
-	lastArrival   time.Time
-	lastBatchSize int
-	flushing      bool
+	mu           sync.Mutex
+	queue        []*change
+	lastArrival  time.Time
+	largestBatch int
+	flushing     bool
 }
 
 func (b *writeBatcher) add(c *change) {
@@ -48,7 +48,7 @@ func (b *writeBatcher) withdraw(c *change) bool {
 func (b *writeBatcher) flush() {
 	for {
 		b.mu.Lock()
-		b.gather.wait(&b.mu, func() (time.Time, int, int) { return b.lastArrival, len(b.queue), b.lastBatchSize })
+		b.gather.wait(&b.mu, func() (time.Time, int, int) { return b.lastArrival, len(b.queue), b.largestBatch })
 		batch := b.queue
 		b.queue = nil
 		if len(batch) == 0 {
@@ -56,7 +56,7 @@ func (b *writeBatcher) flush() {
 			b.mu.Unlock()
 			return
 		}
-		b.lastBatchSize = len(batch)
+		b.largestBatch = max(b.largestBatch, len(batch))
 		b.mu.Unlock()
 		b.write(batch)
 	}

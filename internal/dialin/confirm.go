@@ -32,15 +32,24 @@ func FinishAll(ctx context.Context) {
 type owed struct {
 	change   *change
 	answered time.Time // when Daily answered the write
-	reads    int       // confirming reads that failed, or re-applies
+	tries    int       // confirming reads that failed, and re-applies
 }
 
 // owe records c as written at answered. Called under writeMu.
-func (e *Engine) owe(ctx context.Context, c *change, answered time.Time) {
-	e.owed = append(e.owed, owed{change: c, answered: answered, reads: c.reapplies})
-	e.confirmCtx = context.WithoutCancel(ctx)
-	owing.Store(e, struct{}{})
+func (e *Engine) owe(c *change, answered time.Time) {
+	e.setOwed(append(e.owed, owed{change: c, answered: answered, tries: c.reapplies}))
 	e.armConfirm()
+}
+
+// setOwed replaces the owed confirmations. Called under writeMu.
+func (e *Engine) setOwed(o []owed) {
+	e.owed = o
+	e.owedCount.Store(int64(len(o)))
+	if len(o) == 0 {
+		owing.Delete(e)
+	} else {
+		owing.Store(e, struct{}{})
+	}
 }
 
 // recheck settles the confirmations that a read started at readAt can
@@ -48,41 +57,34 @@ func (e *Engine) owe(ctx context.Context, c *change, answered time.Time) {
 // caller's round. Called under writeMu.
 func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 	var again []*change
-	e.owed = slices.DeleteFunc(e.owed, func(o owed) bool {
+	e.setOwed(slices.DeleteFunc(e.owed, func(o owed) bool {
 		switch {
 		case readAt.Sub(o.answered) < e.opts.VerifyDelay:
 			return false // too early to tell
 		case o.change.confirmed(snap[o.change.array]):
 			return true
-		case o.reads+1 >= e.opts.MaxAttempts:
+		case o.tries+1 >= e.opts.MaxAttempts:
 			return true // another writer keeps undoing it: the next plan shows the drift
 		}
-		again = append(again, o.change.reapply(o.reads+1))
+		again = append(again, o.change.reapply(o.tries+1))
 		return true
-	})
-	if len(e.owed) == 0 {
-		owing.Delete(e)
-	}
+	}))
 	return again
 }
 
 // reapply is c again, with no caller waiting for it.
-func (c *change) reapply(reads int) *change {
+func (c *change) reapply(tries int) *change {
 	again := *c
 	again.done = make(chan outcome, 1)
 	again.mayBeApplied = true
-	again.reapplies = reads
+	again.reapplies = tries
 	return &again
 }
 
 // armConfirm makes sure a confirming read happens when the oldest owed
 // confirmation is due, unless a round reads before. Called under writeMu.
 func (e *Engine) armConfirm() {
-	if len(e.owed) == 0 {
-		owing.Delete(e)
-		return
-	}
-	if e.confirmTimer != nil {
+	if len(e.owed) == 0 || e.confirmTimer != nil {
 		return
 	}
 	due := time.Until(e.owed[0].answered.Add(e.opts.VerifyDelay))
@@ -90,38 +92,46 @@ func (e *Engine) armConfirm() {
 }
 
 // confirmDue reads the domain for the confirmations that are due, if no
-// round did meanwhile.
+// round did meanwhile. A failed read counts against each of them; changes
+// found undone are written again.
 func (e *Engine) confirmDue() {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	e.confirmTimer = nil
 	if len(e.owed) > 0 && time.Since(e.owed[0].answered) >= e.opts.VerifyDelay {
-		e.write(e.confirmCtx, nil)
-		for i := range e.owed {
-			if time.Since(e.owed[i].answered) >= e.opts.VerifyDelay {
-				e.owed[i].reads++ // the read failed, or wrote the change again
-			}
+		// No caller waits: its context may be gone already.
+		ctx := e.opts.LogContext
+		remaining, _, err := e.round(ctx, nil)
+		if err != nil && len(remaining) == 0 {
+			e.countFailedRead()
 		}
-		e.owed = slices.DeleteFunc(e.owed, func(o owed) bool { return o.reads >= e.opts.MaxAttempts })
+		if len(remaining) > 0 {
+			e.write(ctx, remaining)
+		}
 	}
 	e.armConfirm()
+}
+
+// countFailedRead counts a failed confirming read against every confirmation
+// due, and drops those that have had MaxAttempts. Called under writeMu.
+func (e *Engine) countFailedRead() {
+	for i := range e.owed {
+		if time.Since(e.owed[i].answered) >= e.opts.VerifyDelay {
+			e.owed[i].tries++
+		}
+	}
+	e.setOwed(slices.DeleteFunc(e.owed, func(o owed) bool { return o.tries >= e.opts.MaxAttempts }))
 }
 
 // Finish waits until every write is confirmed by a later read, or ctx is
 // done. A provider calls it when Terraform stops it, right after the last
 // change of an apply.
 func (e *Engine) Finish(ctx context.Context) {
-	for {
-		e.writeMu.Lock()
-		pending := len(e.owed)
-		e.writeMu.Unlock()
-		if pending == 0 {
-			return
-		}
+	for e.owedCount.Load() > 0 {
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(e.opts.VerifyDelay / 4):
+		case <-time.After(max(e.opts.VerifyDelay/4, time.Millisecond)):
 		}
 	}
 }

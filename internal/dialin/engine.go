@@ -42,6 +42,9 @@ type Options struct {
 	// ReadMaxAge is how long Daily's last answer serves reads (see
 	// readSharer); negative: every read gathers a GET of its own.
 	ReadMaxAge time.Duration
+	// LogContext carries the logger for work no caller waits for, the
+	// confirming reads; nil: context.Background().
+	LogContext context.Context
 }
 
 // Defaults for Options.
@@ -78,8 +81,8 @@ type Engine struct {
 
 	// Confirmations owed (confirm.go), guarded by writeMu.
 	owed         []owed
+	owedCount    atomic.Int64 // len(owed), for Finish to read without the lock
 	confirmTimer *time.Timer
-	confirmCtx   context.Context
 }
 
 // keyHistory is what this engine did to each key, per array.
@@ -128,6 +131,9 @@ func New(backend Backend, opts Options) *Engine {
 	}
 	if opts.ReadMaxAge == 0 {
 		opts.ReadMaxAge = DefaultReadMaxAge
+	}
+	if opts.LogContext == nil {
+		opts.LogContext = context.Background()
 	}
 	e := &Engine{backend: backend, opts: opts}
 	if opts.BatchWindow > 0 {
@@ -223,18 +229,20 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 		array:     array,
 		exclusive: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
-			next := make([]Entry, 0, len(specs))
-			wanted := map[string]bool{}
+			wanted := make(map[string]bool, len(specs))
 			for _, s := range specs {
 				wanted[s.Key] = true
 			}
+			next := make([]Entry, 0, len(specs))
+			at := make(map[string]int, len(specs)) // key → index in next
 			for _, en := range current {
 				if wanted[en.Key()] {
+					at[en.Key()] = len(next)
 					next = append(next, en)
 				}
 			}
 			for _, s := range specs {
-				if i := indexOf(next, s.Key); i >= 0 {
+				if i, ok := at[s.Key]; ok {
 					next[i] = s.apply(&next[i])
 				} else {
 					next = append(next, s.apply(nil))
@@ -246,8 +254,12 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 			if len(entries) != len(specs) {
 				return false
 			}
+			byKey := make(map[string]Entry, len(entries))
+			for _, en := range entries {
+				byKey[en.Key()] = en
+			}
 			for _, s := range specs {
-				if i := indexOf(entries, s.Key); i < 0 || !s.satisfiedBy(entries[i]) {
+				if en, ok := byKey[s.Key]; !ok || !s.satisfiedBy(en) {
 					return false
 				}
 			}

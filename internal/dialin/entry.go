@@ -18,6 +18,7 @@ import (
 type Entry struct {
 	Raw    json.RawMessage
 	Fields map[string]json.RawMessage
+	key    string // Key, worked out once when the entry is parsed or made
 }
 
 // SIPKeyPrefix marks the key of an entry without a phone number (a SIP
@@ -29,7 +30,9 @@ func parseEntry(raw json.RawMessage) (Entry, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		return Entry{}, fmt.Errorf("dial-in entry is not a JSON object: %w", err)
 	}
-	return Entry{Raw: raw, Fields: fields}, nil
+	e := Entry{Raw: raw, Fields: fields}
+	e.key = e.Key()
+	return e, nil
 }
 
 func newEntry(fields map[string]json.RawMessage) Entry {
@@ -38,7 +41,9 @@ func newEntry(fields map[string]json.RawMessage) Entry {
 		// Every value is already valid JSON, so marshalling cannot fail.
 		panic(err)
 	}
-	return Entry{Raw: raw, Fields: fields}
+	e := Entry{Raw: raw, Fields: fields}
+	e.key = e.Key()
+	return e
 }
 
 // String returns a string field, or "" when it is absent or not a string.
@@ -53,6 +58,9 @@ func (e Entry) String(field string) string {
 // Key identifies the entry within its array: its phone number, or for a
 // SIP-only entry SIPKeyPrefix followed by its name_prefix.
 func (e Entry) Key() string {
+	if e.key != "" {
+		return e.key
+	}
 	if n := e.String("phone_number"); n != "" {
 		return n
 	}

@@ -21,7 +21,7 @@ type readSharer struct {
 
 	mu        sync.Mutex
 	next      *readCall // the GET that readers arriving now will share
-	lastReads int       // readers of the previous GET
+	mostReads int       // readers of the busiest GET so far
 	latest    snapshot  // Daily's last answer
 	latestAt  time.Time
 }
@@ -71,10 +71,10 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 
 func (s *readSharer) run(ctx context.Context, call *readCall) {
 	s.mu.Lock()
-	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.lastReads })
+	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.mostReads })
 	// Readers arriving from now on need a GET that starts after they arrived.
 	s.next = nil
-	s.lastReads = call.readers
+	s.mostReads = max(s.mostReads, call.readers)
 	s.mu.Unlock()
 	call.snap, call.err = s.get(ctx)
 	close(call.done)

@@ -83,7 +83,7 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	for _, c := range inWrite {
 		c.succeed(written[c.array])
 		if !c.exclusive {
-			e.owe(ctx, c, answered)
+			e.owe(c, answered)
 		}
 	}
 	return missing, false, nil
