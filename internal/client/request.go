@@ -257,9 +257,10 @@ func (c *Client) log(ctx context.Context, req request, attempt, status int, took
 
 // logBody redacts before truncating, so a cut can never expose part of a secret.
 func logBody(body []byte) string {
-	redacted := RedactSecrets(body)
-	if len(redacted) <= maxLoggedBody {
-		return string(redacted)
+	if len(body) <= maxLoggedBody {
+		return string(RedactSecrets(body))
 	}
-	return fmt.Sprintf("%s… (%d bytes in all)", redacted[:maxLoggedBody], len(redacted))
+	// Cut first, so that a 1000-route array costs no more than 4 KiB of
+	// redaction; RedactSecrets also masks a value the cut leaves open.
+	return fmt.Sprintf("%s… (%d bytes in all)", RedactSecrets(body[:maxLoggedBody]), len(body))
 }
