@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-exec/tfexec"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
@@ -67,7 +67,7 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 			// Without a sink, the provider would log at TRACE to stderr.
 			tf6server.WithLoggingSink(t),
 		}, serveOpts...)
-		err := tf6server.Serve(providerAddress(), providerserver.NewProtocol6(New("test")()), opts...)
+		err := tf6server.Serve(providerAddress(), NewServer("test"), opts...)
 		if err != nil {
 			t.Error(err)
 		}
@@ -106,7 +106,9 @@ func (w *cliWorkdir) write(config string) {
 
 func (w *cliWorkdir) apply() {
 	w.t.Helper()
-	if err := w.tf.Apply(context.Background(), w.reattach); err != nil {
+	err := w.tf.Apply(context.Background(), w.reattach)
+	finishWrites()
+	if err != nil {
 		w.t.Fatalf("terraform apply: %v", err)
 	}
 }
@@ -123,7 +125,9 @@ func (w *cliWorkdir) planHasChanges() bool {
 
 func (w *cliWorkdir) destroy() {
 	w.t.Helper()
-	if err := w.tf.Destroy(context.Background(), w.reattach); err != nil {
+	err := w.tf.Destroy(context.Background(), w.reattach)
+	finishWrites()
+	if err != nil {
 		w.t.Fatalf("terraform destroy: %v", err)
 	}
 }
@@ -131,5 +135,16 @@ func (w *cliWorkdir) destroy() {
 // tryApply runs terraform apply and returns its error, for applies expected to fail.
 func (w *cliWorkdir) tryApply() error {
 	w.t.Helper()
+	defer finishWrites()
 	return w.tf.Apply(context.Background(), w.reattach)
+}
+
+// finishWrites does what the provider's main does when Terraform stops it
+// after a command, and Terraform waits for: it lets the last writes'
+// confirming reads happen (FinishWrites). A provider served in-process is
+// never stopped, so tests that look at Daily after an apply call this first.
+func finishWrites() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	FinishWrites(ctx)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tfsdklog"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
@@ -148,7 +149,7 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	data := &providerData{
 		client: c,
-		dialin: dialin.New(c, dialin.Options{BatchWindow: batchWindow}),
+		dialin: dialin.New(c, dialin.Options{BatchWindow: batchWindow, LogContext: backgroundLogContext()}),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -178,6 +179,17 @@ func (p *dailyProvider) EphemeralResources(_ context.Context) []func() ephemeral
 	return []func() ephemeral.EphemeralResource{
 		newPinlessDialinRouteEphemeralResource,
 	}
+}
+
+// backgroundLogContext carries a logger for work that outlives every call,
+// such as the confirming reads after an apply's last writes: a call's own
+// context is released when the call returns (see releasingServer). Only when
+// Terraform logs: otherwise nobody reads the lines.
+func backgroundLogContext() context.Context {
+	if os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
+		return context.Background()
+	}
+	return tfsdklog.NewRootProviderLogger(context.Background(), tfsdklog.WithLogName("daily"))
 }
 
 // unknownAttributes names the settings whose value is not known yet.

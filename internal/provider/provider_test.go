@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -25,7 +24,7 @@ import (
 // testAccProtoV6ProviderFactories runs the provider inside the test process,
 // so that tests can reach an in-process emulator and inspect it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"daily": providerserver.NewProtocol6WithError(New("test")()),
+	"daily": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
 }
 
 // accEnv is the Daily API an acceptance test runs against: a fresh emulator
