@@ -10,15 +10,19 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-# make passes TERRAFORM (the one on PATH, or one it built into ./bin);
-# tfplugindocs itself only looks on PATH.
-if [[ -n ${TERRAFORM:-} ]]; then PATH="$(dirname "$TERRAFORM"):$PATH"; fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# make passes TERRAFORM (bin/terraform-1.15.9); tfplugindocs itself only runs
+# the `terraform` on PATH, so that name must lead to it.
+if [[ -n ${TERRAFORM:-} ]]; then
+	mkdir "$tmp/cli"
+	ln -s "$(cd "$(dirname "$TERRAFORM")" && pwd)/$(basename "$TERRAFORM")" "$tmp/cli/terraform"
+	PATH="$tmp/cli:$PATH"
+fi
 command -v terraform >/dev/null || {
 	echo "terraform is required on PATH (make terraform builds one)" >&2
 	exit 1
 }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 
 # tfplugindocs runs terraform init against a local plugin dir: keep the user's
 # CLI config (mirrors, dev_overrides) out of it.
