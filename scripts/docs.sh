@@ -40,7 +40,8 @@ tfplugindocs() {
 }
 
 # validate_examples: each example file must be a valid configuration on its
-# own, checked with the provider built from this tree (dev_overrides, no init).
+# own, checked with the provider built from this tree (dev_overrides, no init);
+# a query file (.tfquery.hcl) with terraform validate -query.
 validate_examples() {
 	go build -C "$root" -o "$tmp/bin/" .
 	cat >"$tmp/dev.tfrc" <<EOF
@@ -51,20 +52,22 @@ provider_installation {
   direct {}
 }
 EOF
-	local f dir failed=0
+	local f dir query failed=0
 	while IFS= read -r f; do
 		dir="$tmp/validate/${f//\//_}"
 		mkdir -p "$dir"
 		cp "$root/$f" "$dir/"
-		if ! grep -q required_providers "$dir"/*.tf; then
+		if ! grep -qs required_providers "$dir"/*.tf; then
 			printf 'terraform {\n  required_providers {\n    daily = { source = "daily-tf/daily" }\n  }\n}\n' >"$dir/_providers.tf"
 		fi
-		if ! TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" terraform -chdir="$dir" validate -no-color >"$dir.log" 2>&1; then
+		query=()
+		if [[ $f == *.tfquery.hcl ]]; then query=(-query); fi
+		if ! TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" terraform -chdir="$dir" validate -no-color "${query[@]}" >"$dir.log" 2>&1; then
 			echo "example $f is not valid:" >&2
 			grep -v -E '^[│╷╵ ]*$' "$dir.log" >&2
 			failed=1
 		fi
-	done < <(cd "$root" && find examples -name '*.tf' | sort)
+	done < <(cd "$root" && find examples -name '*.tf' -o -name '*.tfquery.hcl' | sort)
 	return "$failed"
 }
 
