@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,7 +36,6 @@ type seededAccount struct {
 	pinless string   // numbers[0], a pinless route to bots.example.com
 	sipOnly string   // the key of a SIP-only pinless route to bots.example.com
 	pin     string   // numbers[1], a PIN route
-	hmacs   []string // the pinless routes' secrets
 }
 
 func seedAccount(t *testing.T, env *accEnv) seededAccount {
@@ -58,7 +58,6 @@ func seedAccount(t *testing.T, env *accEnv) seededAccount {
 	if err := env.Emu.SetDialinArray(client.PinDialin, pin); err != nil {
 		t.Fatal(err)
 	}
-	a.hmacs = []string{"c3VwcG9ydC1zZWNyZXQ=", "cGJ4LXNlY3JldA==", hmacsOf(env.Emu, client.PinlessDialin)[a.named]}
 	return a
 }
 
@@ -223,59 +222,65 @@ func purchasedID(t *testing.T, env *accEnv, number string) string {
 	return ""
 }
 
-// A whole account comes under Terraform with terraform query
-// -generate-config-out and one apply, which only imports: no write reaches
-// Daily, and the next plan is empty.
+// The account of the guide "Bring an existing Daily account under Terraform"
+// comes under Terraform with terraform query -generate-config-out and one
+// apply, which only imports: no write reaches Daily, and the next plan is
+// empty. The guide's query and generated files are the ones used and expected.
 func TestAccListResources_migrateAccount(t *testing.T) {
 	t.Parallel()
 	wd := newCLIWorkdir(t)
 	wd.require(listResources)
 	env := newAccEnv(t)
-	a := seedAccount(t, env)
+	env.RequireEmulator(t)
+	const guide = "../../examples/guides/migrate-an-existing-account/"
+	numbers := []string{"+13125550142", "+14155550123", "+14155550199"}
+	for _, n := range numbers {
+		env.Emu.SeedPurchased(n, env.Emu.Now().Add(-30*24*time.Hour))
+	}
+	pinless := []json.RawMessage{
+		json.RawMessage(`{"phone_number":"+14155550123","room_creation_api":"https://bots.example.com/daily/dialin","name_prefix":"support",` +
+			`"timeout_config":{"message":"Sorry, all our agents are busy. Please call back later."}}`),
+		json.RawMessage(`{"name_prefix":"office-pbx","room_creation_api":"https://bots.example.com/daily/sip"}`),
+	}
+	pin := []json.RawMessage{json.RawMessage(`{"phone_number":"+13125550142","name_prefix":"meetings",` +
+		`"ivr_greeting":{"message":"Welcome to Example Corp. Please enter your meeting PIN."}}`)}
+	if err := env.Emu.SetDialinArray(client.PinlessDialin, pinless); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Emu.SetDialinArray(client.PinDialin, pin); err != nil {
+		t.Fatal(err)
+	}
+	before := env.Emu.DialinArray(client.PinlessDialin)
+
 	wd.write(env.ProviderConfig())
-	query := `list "daily_phone_number" "all" {
-  provider         = daily
-  include_resource = true
-}
-
-list "daily_pinless_dialin_route" "all" {
-  provider         = daily
-  include_resource = true
-}
-
-list "daily_pin_dialin_route" "all" {
-  provider         = daily
-  include_resource = true
-}
-`
-	if err := os.WriteFile(filepath.Join(wd.tf.WorkingDir(), "account.tfquery.hcl"), []byte(query), 0o600); err != nil {
+	query, err := os.ReadFile(guide + "account.tfquery.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wd.tf.WorkingDir(), "account.tfquery.hcl"), query, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	env.Emu.ResetCounts()
 
-	found := wd.query("generated.tf")
-	if want := len(a.numbers) + 1 + 3 + 1; found != want {
-		t.Errorf("query found %d objects, want %d", found, want)
+	if found := wd.query("generated.tf"); found != len(numbers)+len(pinless)+len(pin) {
+		t.Errorf("query found %d objects, want %d", found, len(numbers)+len(pinless)+len(pin))
 	}
 	generated, err := os.ReadFile(filepath.Join(wd.tf.WorkingDir(), "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, secret := range a.hmacs {
+	for key, secret := range hmacsOf(env.Emu, client.PinlessDialin) {
 		if strings.Contains(string(generated), secret) {
-			t.Errorf("generated.tf holds the secret %s", secret)
+			t.Errorf("generated.tf holds the secret of %s", key)
 		}
 	}
-	for _, want := range []string{
-		`deletion_protection = false`,
-		fmt.Sprintf(`number              = %q`, a.named),
-		`hmac_wo           = null # sensitive`,
-		`name_prefix       = "office-pbx"`,
-		`phone_number      = null`,
-	} {
-		if !strings.Contains(string(generated), want) {
-			t.Errorf("generated.tf lacks %q:\n%s", want, generated)
-		}
+	shown, err := os.ReadFile(guide + "generated.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := comparableConfig(string(shown))
+	if got := comparableConfig(string(generated)); got != want {
+		t.Errorf("generated.tf differs from the guide's:\n%s\nwant\n%s", got, want)
 	}
 
 	wd.apply()
@@ -298,19 +303,43 @@ list "daily_pin_dialin_route" "all" {
 		}
 		ids[fmt.Sprint(r.AttributeValues["id"])] = true
 	}
-	want := []string{a.pinless, a.sipOnly, a.named, a.pin} // the routes' keys
-	for _, n := range append(a.numbers, a.named) {
-		want = append(want, purchasedID(t, env, n))
+	wantIDs := []string{"+14155550123", "sip:office-pbx", "+13125550142"} // the routes' keys
+	for _, n := range numbers {
+		wantIDs = append(wantIDs, purchasedID(t, env, n))
 	}
-	for _, id := range want {
+	for _, id := range wantIDs {
 		if !ids[id] {
 			t.Errorf("%s is not managed after the apply", id)
 		}
 	}
-	if len(ids) != len(want) {
-		t.Errorf("the state holds %d resources, want %d", len(ids), len(want))
+	if len(ids) != len(wantIDs) {
+		t.Errorf("the state holds %d resources, want %d", len(ids), len(wantIDs))
+	}
+	if err := checkUntouched(env.Emu, client.PinlessDialin, before)(); err != nil {
+		t.Error(err) // the secrets included
 	}
 }
+
+// comparableConfig is generated configuration without what differs between
+// runs: Daily's ids, comments and blank lines, and the order of the blocks
+// (Terraform writes each list's results as the list completes).
+func comparableConfig(config string) string {
+	config = uuidPattern.ReplaceAllString(config, "<id>")
+	var blocks []string
+	for _, line := range strings.Split(config, "\n") {
+		switch {
+		case strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "resource ") || strings.HasPrefix(line, "import "):
+			blocks = append(blocks, line)
+		case len(blocks) > 0:
+			blocks[len(blocks)-1] += "\n" + line
+		}
+	}
+	slices.Sort(blocks)
+	return strings.Join(blocks, "\n")
+}
+
+var uuidPattern = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // query runs terraform query, writing the configuration of what it finds to
 // generateConfigOut, and returns how many objects it found.
