@@ -86,7 +86,7 @@ check)
 	validate_examples
 	# Render a copy of the sources, so that the tree is not touched.
 	mkdir -p "$tmp/src"
-	cp -R "$root"/{go.mod,go.sum,main.go,internal,examples,templates} "$tmp/src/"
+	cp -R "$root"/{go.mod,go.sum,internal,examples,templates} "$root"/*.go "$tmp/src/"
 	tfplugindocs "$tmp/src"
 	if ! diff -ruN "$root/docs" "$tmp/src/docs" >"$tmp/docs.diff"; then
 		cat "$tmp/docs.diff"
