@@ -10,15 +10,19 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-# make passes TERRAFORM (the one on PATH, or one it built into ./bin);
-# tfplugindocs itself only looks on PATH.
-if [[ -n ${TERRAFORM:-} ]]; then PATH="$(dirname "$TERRAFORM"):$PATH"; fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# make passes TERRAFORM (bin/terraform-1.15.9); tfplugindocs itself only runs
+# the `terraform` on PATH, so that name must lead to it.
+if [[ -n ${TERRAFORM:-} ]]; then
+	mkdir "$tmp/cli"
+	ln -s "$(cd "$(dirname "$TERRAFORM")" && pwd)/$(basename "$TERRAFORM")" "$tmp/cli/terraform"
+	PATH="$tmp/cli:$PATH"
+fi
 command -v terraform >/dev/null || {
 	echo "terraform is required on PATH (make terraform builds one)" >&2
 	exit 1
 }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/daily-docs.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 
 # tfplugindocs runs terraform init against a local plugin dir: keep the user's
 # CLI config (mirrors, dev_overrides) out of it.
@@ -36,7 +40,8 @@ tfplugindocs() {
 }
 
 # validate_examples: each example file must be a valid configuration on its
-# own, checked with the provider built from this tree (dev_overrides, no init).
+# own, checked with the provider built from this tree (dev_overrides, no init);
+# a query file (.tfquery.hcl) with terraform validate -query.
 validate_examples() {
 	go build -C "$root" -o "$tmp/bin/" .
 	cat >"$tmp/dev.tfrc" <<EOF
@@ -47,20 +52,22 @@ provider_installation {
   direct {}
 }
 EOF
-	local f dir failed=0
+	local f dir query failed=0
 	while IFS= read -r f; do
 		dir="$tmp/validate/${f//\//_}"
 		mkdir -p "$dir"
 		cp "$root/$f" "$dir/"
-		if ! grep -q required_providers "$dir"/*.tf; then
+		if ! grep -qs required_providers "$dir"/*.tf; then
 			printf 'terraform {\n  required_providers {\n    daily = { source = "daily-tf/daily" }\n  }\n}\n' >"$dir/_providers.tf"
 		fi
-		if ! TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" terraform -chdir="$dir" validate -no-color >"$dir.log" 2>&1; then
+		query=()
+		if [[ $f == *.tfquery.hcl ]]; then query=(-query); fi
+		if ! TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" terraform -chdir="$dir" validate -no-color "${query[@]}" >"$dir.log" 2>&1; then
 			echo "example $f is not valid:" >&2
 			grep -v -E '^[│╷╵ ]*$' "$dir.log" >&2
 			failed=1
 		fi
-	done < <(cd "$root" && find examples -name '*.tf' | sort)
+	done < <(cd "$root" && find examples -name '*.tf' -o -name '*.tfquery.hcl' | sort)
 	return "$failed"
 }
 
@@ -79,7 +86,7 @@ check)
 	validate_examples
 	# Render a copy of the sources, so that the tree is not touched.
 	mkdir -p "$tmp/src"
-	cp -R "$root"/{go.mod,go.sum,main.go,internal,examples,templates} "$tmp/src/"
+	cp -R "$root"/{go.mod,go.sum,internal,examples,templates} "$root"/*.go "$tmp/src/"
 	tfplugindocs "$tmp/src"
 	if ! diff -ruN "$root/docs" "$tmp/src/docs" >"$tmp/docs.diff"; then
 		cat "$tmp/docs.diff"

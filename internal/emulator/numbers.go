@@ -97,6 +97,22 @@ func (e *Emulator) SeedPurchased(number string, createdAt time.Time) PurchasedNu
 	return e.purchase(number, createdAt)
 }
 
+// NamePurchased sets the name of a purchased number, as Daily's dashboard
+// can (the API cannot); "" clears it. It reports whether number is purchased.
+func (e *Emulator) NamePurchased(number, name string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	i := e.purchasedIndex(number)
+	if i < 0 {
+		return false
+	}
+	e.purchased[i].Name = nil
+	if name != "" {
+		e.purchased[i].Name = &name
+	}
+	return true
+}
+
 // Purchased returns the purchased numbers, newest first.
 func (e *Emulator) Purchased() []PurchasedNumber {
 	e.mu.Lock()

@@ -286,6 +286,16 @@ func TestPurchasedFilters(t *testing.T) {
 	if a := listPurchased(t, e, "filter_name=acme"); a.TotalCount != 0 || a.Data == nil {
 		t.Fatalf("filter_name on nil names: %+v", a)
 	}
+	if !e.NamePurchased("+12125550100", "Acme Support") || e.NamePurchased("+19995550100", "x") {
+		t.Fatal("NamePurchased named the wrong numbers")
+	}
+	if a := listPurchased(t, e, "filter_name=acme"); a.TotalCount != 1 || a.Data[0]["name"] != "Acme Support" {
+		t.Fatalf("filter_name: %+v", a)
+	}
+	e.NamePurchased("+12125550100", "")
+	if a := listPurchased(t, e, "filter_name=acme"); a.TotalCount != 0 {
+		t.Fatalf("filter_name after clearing the name: %+v", a)
+	}
 }
 
 func TestRFC1123Variant(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -27,6 +28,7 @@ import (
 var (
 	_ provider.Provider                       = &dailyProvider{}
 	_ provider.ProviderWithEphemeralResources = &dailyProvider{}
+	_ provider.ProviderWithListResources      = &dailyProvider{}
 )
 
 // Environment variables read when the matching attribute is not set.
@@ -154,6 +156,7 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *dailyProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -178,6 +181,14 @@ func (p *dailyProvider) DataSources(_ context.Context) []func() datasource.DataS
 func (p *dailyProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		newPinlessDialinRouteEphemeralResource,
+	}
+}
+
+func (p *dailyProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newPhoneNumberListResource,
+		newPinlessDialinRouteListResource,
+		newPinDialinRouteListResource,
 	}
 }
 

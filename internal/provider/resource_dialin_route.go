@@ -336,21 +336,32 @@ func (r *routeResource) key(values map[string]attr.Value) string {
 // setState sets the whole state from the entry as Daily holds it; known holds
 // the planned or prior values, for what Daily does not keep.
 func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known map[string]attr.Value) diag.Diagnostics {
-	values := r.kind.values(entry, perRoute)
-	values["id"] = types.StringValue(entry.Key())
-	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
-	if _, ok := r.kind.secret(); ok {
-		values[hmacWO] = types.StringNull()
-		values[hmacWOVersion] = known[hmacWOVersion]
-		if writeOnlySecret(known) {
-			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
-		}
-	}
-	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), values)
+	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), r.kind.routeState(entry, known))
 	if diags.HasError() {
 		return diags
 	}
 	return state.Set(ctx, object)
+}
+
+// routeState is the state of a per-route resource whose entry Daily holds as
+// entry. known holds the planned or prior values, for what Daily does not
+// keep; without them (a route listed, not managed yet) the write-only secret
+// and its version are null.
+func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
+	values := k.values(entry, perRoute)
+	values["id"] = types.StringValue(entry.Key())
+	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	if _, ok := k.secret(); ok {
+		values[hmacWO] = types.StringNull()
+		values[hmacWOVersion] = types.Int64Null()
+		if version, ok := known[hmacWOVersion]; ok {
+			values[hmacWOVersion] = version
+		}
+		if writeOnlySecret(known) {
+			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
+		}
+	}
+	return values
 }
 
 // writeOnlySecret reports whether the route's secret is set with hmac_wo,

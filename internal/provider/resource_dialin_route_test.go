@@ -123,6 +123,11 @@ func TestAccPinlessDialinRoute_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					checkArrayKeys(emu, client.PinlessDialin, mine, theirs),
 					checkUntouched(emu, client.PinlessDialin, unmanaged),
+					// The refresh that found the route gone kept its identity,
+					// and the new route has the same.
+					onIdentityCLI(statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
+						"phone_number": knownvalue.StringExact(mine), "name_prefix": knownvalue.Null(),
+					})),
 				},
 			},
 		},

@@ -314,6 +314,15 @@ func TestAccPhoneNumber_releasedOutOfBand(t *testing.T) {
 				}},
 				Check: resource.ComposeTestCheckFunc(env.checkOwned(t, phoneNumberAddress), env.checkPurchasedCount(1),
 					env.PassReleaseHold()),
+				ConfigStateChecks: []statecheck.StateCheck{onIdentityCLI(
+					statecheck.ExpectIdentityValueMatchesState(phoneNumberAddress, tfjsonpath.New("id")),
+					statecheck.ExpectIdentityValue(phoneNumberAddress, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id == firstID {
+							return fmt.Errorf("the number bought again has the released number's identity %s", id)
+						}
+						return nil
+					})),
+				)},
 			},
 		},
 	})

@@ -27,7 +27,7 @@ func TestRouteFields_roundTrip(t *testing.T) {
 				}
 			}
 			got := kind.values(dialin.Entry{Fields: spec.Set}, shape)
-			for _, f := range kind.shapeFields(shape) {
+			for _, f := range kind.shapeFields(shape) { // a map's routes keep no secret
 				if f.role == readOnly {
 					continue
 				}

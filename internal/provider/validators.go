@@ -63,6 +63,8 @@ var (
 	areaCodePatten      = regexp.MustCompile(`^[2-9][0-9]{2}$`)
 	regionPattern       = regexp.MustCompile(`^[A-Z]{2}$`)
 	searchDigitsPattern = regexp.MustCompile(`^[0-9]{3,7}$`)
+	numberPrefixPattern = regexp.MustCompile(`^\+[1-9][0-9]{0,14}$`)
+	hostPattern         = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
 
 // e164Validator accepts any E.164 number: "+", then 8 to 15 digits, no leading 0.
@@ -70,6 +72,24 @@ func e164Validator() validator.String {
 	return stringCheck{
 		want:  `an E.164 phone number ("+" then 8 to 15 digits, the first not 0, e.g. "+14155550123")`,
 		check: patternCheck(e164Pattern, "not in E.164 form"),
+	}
+}
+
+// numberPrefixValidator accepts the start of an E.164 number: "+" and 1 to 15
+// digits, the first not 0.
+func numberPrefixValidator() validator.String {
+	return stringCheck{
+		want:  `the start of an E.164 phone number ("+" then 1 to 15 digits, the first not 0, e.g. "+1415")`,
+		check: patternCheck(numberPrefixPattern, "not the start of an E.164 number"),
+	}
+}
+
+// hostValidator accepts a host name or IPv4 address, as the host of a URL
+// without scheme, port or path.
+func hostValidator() validator.String {
+	return stringCheck{
+		want:  `a host name such as "bots.example.com", without scheme, port or path`,
+		check: patternCheck(hostPattern, "not a host name"),
 	}
 }
 

@@ -29,6 +29,22 @@ func TestStringValidators(t *testing.T) {
 		{"e164 no plus", e164Validator(), "14155550123", "not in E.164 form"},
 		{"e164 spaces", e164Validator(), "+1 415 555 0123", "not in E.164 form"},
 
+		{"prefix country code", numberPrefixValidator(), "+1", ""},
+		{"prefix area code", numberPrefixValidator(), "+1415", ""},
+		{"prefix whole number", numberPrefixValidator(), "+14155550123", ""},
+		{"prefix no plus", numberPrefixValidator(), "1415", "not the start of an E.164 number"},
+		{"prefix plus alone", numberPrefixValidator(), "+", "not the start of an E.164 number"},
+		{"prefix leading zero", numberPrefixValidator(), "+0", "not the start of an E.164 number"},
+		{"prefix too long", numberPrefixValidator(), "+1234567890123456", "not the start of an E.164 number"},
+
+		{"host", hostValidator(), "bots.example.com", ""},
+		{"host single label", hostValidator(), "localhost", ""},
+		{"host ipv4", hostValidator(), "127.0.0.1", ""},
+		{"host url", hostValidator(), "https://bots.example.com", "not a host name"},
+		{"host port", hostValidator(), "bots.example.com:8443", "not a host name"},
+		{"host path", hostValidator(), "bots.example.com/dialin", "not a host name"},
+		{"host trailing dot", hostValidator(), "bots.example.com.", "not a host name"},
+
 		{"us number", usPhoneNumberValidator(), "+14155550123", ""},
 		{"us canada", usPhoneNumberValidator(), "+14165550123", ""},
 		{"us other country", usPhoneNumberValidator(), "+442071234567", "US and Canadian numbers only"},
