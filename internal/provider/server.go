@@ -15,7 +15,9 @@ import (
 // Terraform and the tests serve it in-process.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return releasingServer{providerserver.NewProtocol6(New(version)())()}
+		// The framework's server also lists resources (terraform query).
+		server, _ := providerserver.NewProtocol6(New(version)())().(tfprotov6.ProviderServerWithListResource)
+		return releasingServer{server}
 	}
 }
 
@@ -34,7 +36,7 @@ func FinishWrites(ctx context.Context) {
 // The framework gets a context that forwards to the call's until the call
 // returns, and to an empty, cancelled one after. Streaming calls keep theirs.
 type releasingServer struct {
-	tfprotov6.ProviderServer
+	tfprotov6.ProviderServerWithListResource
 }
 
 // releasable forwards to ctx until released.
@@ -75,73 +77,77 @@ func call[Req, Resp any](ctx context.Context, f func(context.Context, Req) (Resp
 }
 
 func (s releasingServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
-	return call(ctx, s.ProviderServer.GetMetadata, req)
+	return call(ctx, s.ProviderServerWithListResource.GetMetadata, req)
 }
 
 func (s releasingServer) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
-	return call(ctx, s.ProviderServer.GetProviderSchema, req)
+	return call(ctx, s.ProviderServerWithListResource.GetProviderSchema, req)
 }
 
 func (s releasingServer) GetResourceIdentitySchemas(ctx context.Context, req *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
-	return call(ctx, s.ProviderServer.GetResourceIdentitySchemas, req)
+	return call(ctx, s.ProviderServerWithListResource.GetResourceIdentitySchemas, req)
 }
 
 func (s releasingServer) ValidateProviderConfig(ctx context.Context, req *tfprotov6.ValidateProviderConfigRequest) (*tfprotov6.ValidateProviderConfigResponse, error) {
-	return call(ctx, s.ProviderServer.ValidateProviderConfig, req)
+	return call(ctx, s.ProviderServerWithListResource.ValidateProviderConfig, req)
 }
 
 func (s releasingServer) ConfigureProvider(ctx context.Context, req *tfprotov6.ConfigureProviderRequest) (*tfprotov6.ConfigureProviderResponse, error) {
-	return call(ctx, s.ProviderServer.ConfigureProvider, req)
+	return call(ctx, s.ProviderServerWithListResource.ConfigureProvider, req)
 }
 
 func (s releasingServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
-	return call(ctx, s.ProviderServer.ValidateResourceConfig, req)
+	return call(ctx, s.ProviderServerWithListResource.ValidateResourceConfig, req)
 }
 
 func (s releasingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	return call(ctx, s.ProviderServer.UpgradeResourceState, req)
+	return call(ctx, s.ProviderServerWithListResource.UpgradeResourceState, req)
 }
 
 func (s releasingServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
-	return call(ctx, s.ProviderServer.UpgradeResourceIdentity, req)
+	return call(ctx, s.ProviderServerWithListResource.UpgradeResourceIdentity, req)
 }
 
 func (s releasingServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return call(ctx, s.ProviderServer.ReadResource, req)
+	return call(ctx, s.ProviderServerWithListResource.ReadResource, req)
 }
 
 func (s releasingServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return call(ctx, s.ProviderServer.PlanResourceChange, req)
+	return call(ctx, s.ProviderServerWithListResource.PlanResourceChange, req)
 }
 
 func (s releasingServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return call(ctx, s.ProviderServer.ApplyResourceChange, req)
+	return call(ctx, s.ProviderServerWithListResource.ApplyResourceChange, req)
 }
 
 func (s releasingServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return call(ctx, s.ProviderServer.ImportResourceState, req)
+	return call(ctx, s.ProviderServerWithListResource.ImportResourceState, req)
 }
 
 func (s releasingServer) GenerateResourceConfig(ctx context.Context, req *tfprotov6.GenerateResourceConfigRequest) (*tfprotov6.GenerateResourceConfigResponse, error) {
-	return call(ctx, s.ProviderServer.GenerateResourceConfig, req)
+	return call(ctx, s.ProviderServerWithListResource.GenerateResourceConfig, req)
 }
 
 func (s releasingServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
-	return call(ctx, s.ProviderServer.ValidateDataResourceConfig, req)
+	return call(ctx, s.ProviderServerWithListResource.ValidateDataResourceConfig, req)
 }
 
 func (s releasingServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	return call(ctx, s.ProviderServer.ReadDataSource, req)
+	return call(ctx, s.ProviderServerWithListResource.ReadDataSource, req)
 }
 
 func (s releasingServer) ValidateEphemeralResourceConfig(ctx context.Context, req *tfprotov6.ValidateEphemeralResourceConfigRequest) (*tfprotov6.ValidateEphemeralResourceConfigResponse, error) {
-	return call(ctx, s.ProviderServer.ValidateEphemeralResourceConfig, req)
+	return call(ctx, s.ProviderServerWithListResource.ValidateEphemeralResourceConfig, req)
 }
 
 func (s releasingServer) OpenEphemeralResource(ctx context.Context, req *tfprotov6.OpenEphemeralResourceRequest) (*tfprotov6.OpenEphemeralResourceResponse, error) {
-	return call(ctx, s.ProviderServer.OpenEphemeralResource, req)
+	return call(ctx, s.ProviderServerWithListResource.OpenEphemeralResource, req)
 }
 
 func (s releasingServer) CloseEphemeralResource(ctx context.Context, req *tfprotov6.CloseEphemeralResourceRequest) (*tfprotov6.CloseEphemeralResourceResponse, error) {
-	return call(ctx, s.ProviderServer.CloseEphemeralResource, req)
+	return call(ctx, s.ProviderServerWithListResource.CloseEphemeralResource, req)
+}
+
+func (s releasingServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return call(ctx, s.ProviderServerWithListResource.ValidateListResourceConfig, req)
 }
