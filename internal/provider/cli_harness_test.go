@@ -124,3 +124,13 @@ func (w *cliWorkdir) destroy() {
 		w.t.Fatalf("terraform destroy: %v", err)
 	}
 }
+
+// tryApply runs one apply and returns its error, which holds Terraform's stderr.
+func (w *cliWorkdir) tryApply() error {
+	return w.tf.Apply(context.Background(), w.reattach)
+}
+
+// importInstance runs terraform import for one resource instance.
+func (w *cliWorkdir) importInstance(address, id string) error {
+	return w.tf.Import(context.Background(), address, id, w.reattach)
+}
