@@ -132,7 +132,8 @@ func (w *cliWorkdir) destroy() {
 	}
 }
 
-// tryApply runs terraform apply and returns its error, for applies expected to fail.
+// tryApply runs terraform apply and returns its error, which holds
+// Terraform's stderr, for applies that may fail.
 func (w *cliWorkdir) tryApply() error {
 	w.t.Helper()
 	defer finishWrites()
@@ -147,4 +148,9 @@ func finishWrites() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	FinishWrites(ctx)
+}
+
+// importInstance runs terraform import for one resource instance.
+func (w *cliWorkdir) importInstance(address, id string) error {
+	return w.tf.Import(context.Background(), address, id, w.reattach)
 }
