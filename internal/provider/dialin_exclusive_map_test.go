@@ -169,3 +169,38 @@ func TestAccPinDialin_mapElements(t *testing.T) {
 		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinDialin)),
 	})
 }
+
+// A SIP-only route's key names its name_prefix, so the configuration may
+// leave name_prefix out, or set it to the same value.
+func TestAccPinlessDialin_sipRouteKeyedByPrefix(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	emu := env.Dialin(t)
+	const addr = "daily_pinless_dialin.all"
+	config := func(routes map[string]string) string {
+		return exclusiveConfig(env.ProviderConfig(), "daily_pinless_dialin", routes, "")
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(map[string]string{"sip:office-pbx": `{ room_creation_api = "https://hooks.example/sip" }`}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routes").AtMapKey("sip:office-pbx").AtMapKey("name_prefix"), knownvalue.Null()),
+					checkEntry(emu, client.PinlessDialin, "sip:office-pbx", map[string]any{"name_prefix": "office-pbx", "room_creation_api": "https://hooks.example/sip"}),
+				},
+			},
+			{
+				Config: config(map[string]string{
+					"sip:office-pbx": `{ room_creation_api = "https://hooks.example/sip" }`,
+					"sip:lab":        `{ room_creation_api = "https://hooks.example/lab", name_prefix = "lab" }`,
+				}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routes").AtMapKey("sip:lab").AtMapKey("name_prefix"), knownvalue.StringExact("lab")),
+					checkArrayKeys(emu, client.PinlessDialin, "sip:office-pbx", "sip:lab"),
+				},
+			},
+		},
+		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinlessDialin)),
+	})
+}

@@ -185,13 +185,15 @@ func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateReque
 	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
-func (r *exclusiveResource) Read(ctx context.Context, _ resource.ReadRequest, resp *resource.ReadResponse) {
+func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, entries)...)
+	var stored types.Map
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("routes"), &stored)...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, entries, stored)...)
 }
 
 func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -256,19 +258,47 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
 		return
 	}
-	diags.Append(r.setState(ctx, state, identity, entries)...)
+	diags.Append(r.setState(ctx, state, identity, entries, planned)...)
 }
 
 // setState sets the state to the whole array as Daily holds it, and the
-// identity to its domain.
-func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry) diag.Diagnostics {
+// identity to its domain. declared is the routes map as planned or as last
+// stored (null on import): a SIP-only route's key already names its
+// name_prefix, which the state holds only where the configuration does.
+func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry, declared types.Map) diag.Diagnostics {
 	model, diags := r.kind.arrayModelOf(entries)
+	if diags.HasError() {
+		return diags
+	}
+	model.Routes, diags = withDeclaredSIPPrefixes(model.Routes, declared)
 	if diags.HasError() {
 		return diags
 	}
 	diags.Append(model.set(ctx, state)...)
 	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{"domain_id": types.StringValue(r.data.dialin.DomainID())})...)
 	return diags
+}
+
+// withDeclaredSIPPrefixes sets the name_prefix of each SIP-only route of
+// routes as declared holds it: null unless declared sets it.
+func withDeclaredSIPPrefixes(routes, declared types.Map) (types.Map, diag.Diagnostics) {
+	elements := routes.Elements()
+	for key, element := range elements {
+		route, _ := element.(types.Object)
+		if !strings.HasPrefix(key, dialin.SIPKeyPrefix) || route.IsNull() {
+			continue
+		}
+		prefix := types.StringNull()
+		if d, ok := declared.Elements()[key].(types.Object); ok && !d.IsNull() && !d.IsUnknown() {
+			if p, ok := d.Attributes()["name_prefix"].(types.String); ok {
+				prefix = p
+			}
+		}
+		attrs := maps.Clone(route.Attributes())
+		attrs["name_prefix"] = prefix
+		elements[key] = types.ObjectValueMust(route.AttributeTypes(context.Background()), attrs)
+	}
+	return types.MapValue(routes.ElementType(context.Background()), elements)
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.
