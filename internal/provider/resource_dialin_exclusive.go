@@ -165,10 +165,11 @@ func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	}
 	planned := types.MapUnknown(types.StringType)
 	if !routes.IsUnknown() {
+		keep := prior.Elements() // a copy: taken once, not per route
 		secrets := make(map[string]attr.Value, len(routes.Elements()))
 		for key := range routes.Elements() {
 			secrets[key] = types.StringUnknown()
-			if kept, ok := prior.Elements()[key]; ok && !kept.IsNull() && !kept.IsUnknown() {
+			if kept, ok := keep[key]; ok && !kept.IsNull() && !kept.IsUnknown() {
 				secrets[key] = kept
 			}
 		}
@@ -242,12 +243,12 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	if diags.HasError() {
 		return
 	}
-	routes := planned.Elements()
+	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
 		route, _ := routes[key].(types.Object)
 		values := route.Attributes()
-		if v, ok := secrets.Elements()[key]; ok {
+		if v, ok := configured[key]; ok {
 			values = maps.Clone(values)
 			values[secret.name] = v
 		}
@@ -282,14 +283,14 @@ func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, id
 // withDeclaredSIPPrefixes sets the name_prefix of each SIP-only route of
 // routes as declared holds it: null unless declared sets it.
 func withDeclaredSIPPrefixes(routes, declared types.Map) (types.Map, diag.Diagnostics) {
-	elements := routes.Elements()
+	elements, declarations := routes.Elements(), declared.Elements()
 	for key, element := range elements {
 		route, _ := element.(types.Object)
 		if !strings.HasPrefix(key, dialin.SIPKeyPrefix) || route.IsNull() {
 			continue
 		}
 		prefix := types.StringNull()
-		if d, ok := declared.Elements()[key].(types.Object); ok && !d.IsNull() && !d.IsUnknown() {
+		if d, ok := declarations[key].(types.Object); ok && !d.IsNull() && !d.IsUnknown() {
 			if p, ok := d.Attributes()["name_prefix"].(types.String); ok {
 				prefix = p
 			}
