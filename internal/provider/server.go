@@ -15,8 +15,10 @@ import (
 // Terraform and the tests serve it in-process.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		// The framework's server also lists resources (terraform query).
-		server, _ := providerserver.NewProtocol6(New(version)())().(tfprotov6.ProviderServerWithListResource)
+		// The framework's server also lists resources (terraform query);
+		// plugin-go will fold this interface into ProviderServer, and until
+		// then the wrapper must name it to forward them.
+		server, _ := providerserver.NewProtocol6(New(version)())().(tfprotov6.ProviderServerWithListResource) //nolint:staticcheck // see above
 		return releasingServer{server}
 	}
 }
