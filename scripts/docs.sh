@@ -23,6 +23,17 @@ command -v terraform >/dev/null || {
 	echo "terraform is required on PATH (make terraform builds one)" >&2
 	exit 1
 }
+# Only Terraform 1.14 and later show every part of the schema (write-only,
+# identity, list resources) and validate every example.
+version=$(terraform version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')
+if [[ $(printf '%s\n' 1.14.0 "$version" | sort -V | head -n 1) != 1.14.0 ]]; then
+	if [[ ${1:-} == check ]]; then
+		echo "docs-check skipped: it needs Terraform 1.14 or later, and the one found is $version" >&2
+		exit 0
+	fi
+	echo "docs need Terraform 1.14 or later, and the one found is $version" >&2
+	exit 1
+fi
 
 # tfplugindocs runs terraform init against a local plugin dir: keep the user's
 # CLI config (mirrors, dev_overrides) out of it.
