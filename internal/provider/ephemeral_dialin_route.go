@@ -76,12 +76,11 @@ func (r *routeEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if number.IsNull() {
 		key = dialin.SIPKeyPrefix + prefix.ValueString()
 	}
-	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", r.kind.noun, key, err))
+	entry, found, diags := r.kind.readRoute(ctx, r.data.dialin, key)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
-	entry, found := dialin.Find(entries, key)
 	if !found {
 		resp.Diagnostics.AddError("Dial-in route not found", fmt.Sprintf("The domain's %s array has no route for %s.", r.kind.array, key))
 		return

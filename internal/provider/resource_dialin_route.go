@@ -220,12 +220,11 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	// identities has none, and even a read that finds the route gone must
 	// return one.
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
-	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", r.kind.noun, key, err))
+	entry, found, diags := r.kind.readRoute(ctx, r.data.dialin, key)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
-	entry, found := dialin.Find(entries, key)
 	if !found {
 		// Gone out of band: the next plan creates it again.
 		resp.State.RemoveResource(ctx)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -279,6 +280,18 @@ func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostic
 		diags.Append(state.SetAttribute(ctx, path.Root(secretsAttribute), m.Secrets)...)
 	}
 	return diags
+}
+
+// readRoute reads the route with key as Daily holds it (through the
+// engine's shared reads); found is false when the array has none.
+func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
+	entries, err := engine.Entries(ctx, k.array)
+	if err != nil {
+		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
+		return dialin.Entry{}, false, diags
+	}
+	entry, found = dialin.Find(entries, key)
+	return entry, found, diags
 }
 
 // routeKeyValidator accepts the keys of an array: E.164 numbers, plus
