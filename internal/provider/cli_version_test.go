@@ -129,9 +129,30 @@ func (c cliCheck) CheckTerraformVersion(ctx context.Context, req tfversion.Check
 var removedBlocksForget = onCLI("removed blocks with lifecycle { destroy = false }",
 	tfversion.SkipBelow(tfversion.Version1_7_0), tfversion.SkipBelow(tfversion.Version1_10_0))
 
+// writeOnlyAttributes gates configurations that set write-only attributes
+// (hmac_wo): Terraform 1.11, OpenTofu 1.11.
+var writeOnlyAttributes = onCLI("write-only attributes",
+	tfversion.SkipBelow(tfversion.Version1_11_0), tfversion.SkipBelow(tfversion.Version1_11_0))
+
 // require runs version checks against the harness's CLI, as TerraformVersionChecks
 // do for resource.Test: it skips the test, with the check's reason, or fails it.
 func (w *cliWorkdir) require(checks ...tfversion.TerraformVersionCheck) {
+	w.t.Helper()
+	if skip := w.check(checks); skip != "" {
+		w.t.Skip(skip)
+	}
+}
+
+// supports reports whether the harness's CLI passes the version checks, for
+// a test that leaves out what the CLI lacks instead of skipping.
+func (w *cliWorkdir) supports(checks ...tfversion.TerraformVersionCheck) bool {
+	w.t.Helper()
+	return w.check(checks) == ""
+}
+
+// check runs version checks against the harness's CLI and returns the first
+// reason to skip, "" when all pass; it fails the test on an error.
+func (w *cliWorkdir) check(checks []tfversion.TerraformVersionCheck) string {
 	w.t.Helper()
 	v, _, err := w.tf.Version(context.Background(), false)
 	if err != nil {
@@ -144,9 +165,10 @@ func (w *cliWorkdir) require(checks ...tfversion.TerraformVersionCheck) {
 			w.t.Fatal(resp.Error)
 		}
 		if resp.Skip != "" {
-			w.t.Skip(resp.Skip)
+			return resp.Skip
 		}
 	}
+	return ""
 }
 
 func TestOnCLI(t *testing.T) {

@@ -58,8 +58,14 @@ type routeCfg struct {
 	webhook  string // pinless
 	hold     string // pinless
 	timeout  string // pinless timeout_config.message
-	hmac     string // pinless explicit hmac; "" when unset
 	greeting string // pin ivr_greeting.message
+	// The secret of a per-route pinless route: hmac set explicitly, or the
+	// write-only hmac_wo with its hmac_wo_version (0: unset). Both "" and 0:
+	// Daily's secret is kept. The exclusive resource's secrets are its
+	// hmacs map (walkDecl.hmacs).
+	hmac      string
+	wo        string
+	woVersion int
 }
 
 func (c routeCfg) key() string {
@@ -112,7 +118,24 @@ func (c routeCfg) String() string {
 	add("timeout", c.timeout)
 	add("greeting", c.greeting)
 	add("hmac", secretName(c.hmac))
+	if c.woVersion != 0 {
+		add("hmac_wo", fmt.Sprintf("%s@v%d", secretName(c.wo), c.woVersion))
+	}
 	return "{" + strings.Join(parts, " ") + "}"
+}
+
+// sentSecret is the secret a write of route c sends to Daily, "" when the
+// entry keeps the one it has: an explicit hmac always; hmac_wo when the route
+// is created (prior nil: also a rename without moved, a replacement or an
+// import, whose prior state knows no version) or its version changes.
+func sentSecret(c routeCfg, prior *routeCfg) string {
+	switch {
+	case c.hmac != "":
+		return c.hmac
+	case c.woVersion != 0 && (prior == nil || prior.woVersion != c.woVersion):
+		return c.wo
+	}
+	return ""
 }
 
 // secretName shows a walk secret by the name it encodes.
@@ -162,10 +185,12 @@ func (k walkKind) addr(block, name string) string {
 }
 
 // walkDecl is what the configuration declares for one array: per-route
-// instances by address, or the exclusive resource's routes (nil: none).
+// instances by address, or the exclusive resource's routes (nil: none) and,
+// for pinless, its hmacs map (nil: unset; else a secret for every route).
 type walkDecl struct {
 	routes map[string]*walkRoute
 	excl   map[string]routeCfg
+	hmacs  map[string]string
 }
 
 func (d walkDecl) clone() walkDecl {
@@ -176,6 +201,9 @@ func (d walkDecl) clone() walkDecl {
 	}
 	if d.excl != nil {
 		c.excl = maps.Clone(d.excl)
+	}
+	if d.hmacs != nil {
+		c.hmacs = maps.Clone(d.hmacs)
 	}
 	return c
 }
@@ -239,6 +267,9 @@ type walkStep struct {
 	// wantErr: the apply must fail with this error; the configuration then
 	// goes back to what it was, and nothing may have changed.
 	wantErr *regexp.Regexp
+	// quiet are instances whose plan must be empty before the apply: a new
+	// hmac_wo without a new version is invisible to Terraform.
+	quiet []string
 
 	arraysMoved [2]int // moves on each array
 	sole        [2]bool
@@ -270,37 +301,59 @@ var walkFaultMixes = []walkFaultMix{
 
 // The errors the walk expects for user errors.
 var (
-	// Two instances declaring one route. The provider's wording is open: the
-	// message must name the key and say that it is declared more than once.
+	// Two per-route resources declaring one key, in one array or across
+	// both: refused at plan time, before any write. Either resource may be
+	// the one that reports it, naming the other.
 	walkDuplicateError = func(key string) *regexp.Regexp {
-		const said = `(more\s+than\s+(one|once)|twice|duplicate|already\s+(declared|claimed|managed))`
-		return regexp.MustCompile(`(?is)` + regexp.QuoteMeta(key) + `.*` + said + `|` + said + `.*` + regexp.QuoteMeta(key))
+		return errorPattern("Dial-in route declared twice",
+			key+" is declared by this resource and by another in this configuration: a daily_", "_dialin_route")
 	}
+	// A create over an entry that differs, without import.
 	walkExistsError = func(k walkKind, key string) *regexp.Regexp {
-		return errorPattern("Could not create "+k.noun+" "+key, "already has an entry for "+key, "import it")
+		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": "+k.array+" already has an entry for "+key, "import it")
 	}
+	// A number that an entry of the other array routes (unmanaged, or held
+	// by its exclusive resource): Daily refuses the write.
 	walkConflictError = func(k walkKind, key string) *regexp.Regexp {
-		return errorPattern("Could not create "+k.noun+" "+key, "HTTP 400 invalid-request-error", key+" is used by more than one dial-in entry")
+		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": ", "HTTP 400 invalid-request-error", key+" is used by more than one dial-in entry")
 	}
+	// An exclusive resource's hmacs set, but not for exactly its routes.
+	walkSecretsError = errorPattern("Secrets do not match the routes", "When hmacs is set it must hold a secret for every route and nothing else")
 )
 
 // walker generates a walk from a seed and keeps its model.
 type walker struct {
 	rng     *rand.Rand
 	skip    map[string]bool
+	feat    walkFeatures
 	arrays  [2]*walkArray
 	numbers []string
 	sips    []string
 	counter int
+	// woSecrets are the hmac_wo values the walk has configured: no state may
+	// hold one, unless it is the live secret of a route whose hmac is stored.
+	woSecrets []string
 }
 
-// Move names DAILY_WALK_SKIP accepts. Skipping changes the walk a seed makes.
-var walkSkippable = []string{"rename", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip"}
+// walkFeatures are the newer CLI features the walk's moves may use; the
+// walk leaves out the moves that need a feature its CLI lacks, so a seed
+// walks differently on older CLIs.
+type walkFeatures struct {
+	writeOnly bool // hmac_wo: Terraform 1.11, OpenTofu 1.11
+	forget    bool // removed { lifecycle { destroy = false } }: Terraform 1.7, OpenTofu 1.10
+}
 
-func newWalker(seed uint64, skip map[string]bool, numbers []string) *walker {
+// allWalkFeatures is what the newest CLIs have.
+var allWalkFeatures = walkFeatures{writeOnly: true, forget: true}
+
+// Move names DAILY_WALK_SKIP accepts. Skipping changes the walk a seed makes.
+var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs"}
+
+func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []string) *walker {
 	w := &walker{
 		rng:     rand.New(rand.NewPCG(seed, 0x77616c6b)),
 		skip:    skip,
+		feat:    feat,
 		numbers: numbers,
 		sips:    []string{"pbx-1", "pbx-2", "pbx-3"},
 	}
@@ -323,6 +376,16 @@ func (w *walker) freshGreeting() string { return "Greeting " + w.fresh("g") }
 func (w *walker) freshSecret() string {
 	return base64.StdEncoding.EncodeToString([]byte("walk-" + w.fresh("secret")))
 }
+
+// freshWOSecret is a new secret for hmac_wo, remembered in woSecrets.
+func (w *walker) freshWOSecret() string {
+	secret := base64.StdEncoding.EncodeToString([]byte("walk-" + w.fresh("wo-secret")))
+	w.woSecrets = append(w.woSecrets, secret)
+	return secret
+}
+
+// writeOnly reports whether moves may use hmac_wo.
+func (w *walker) writeOnly() bool { return w.feat.writeOnly && !w.skip["write-only"] }
 
 func (w *walker) chance(p float64) bool { return w.rng.Float64() < p }
 
@@ -459,8 +522,12 @@ func (w *walker) newCfg(k walkKind, key string, exclusive bool) routeCfg {
 		if w.chance(0.3) {
 			c.timeout = w.freshMessage()
 		}
-		if w.chance(0.25) {
+		switch x := w.rng.Float64(); {
+		case exclusive: // the exclusive resource's secrets are in its hmacs map
+		case x < 0.2:
 			c.hmac = w.freshSecret()
+		case x < 0.4 && w.writeOnly():
+			c.wo, c.woVersion = w.freshWOSecret(), 1
 		}
 	} else if w.chance(0.5) {
 		c.greeting = w.freshGreeting()
@@ -532,20 +599,67 @@ func (w *walker) changeAttr(k walkKind, c *routeCfg, exclusive bool) string {
 	}
 }
 
-func (w *walker) changeHMAC(c *routeCfg) string {
-	switch {
-	case c.hmac == "":
-		c.hmac = w.freshSecret()
-		return "set hmac = " + secretName(c.hmac)
-	case w.chance(0.5):
-		old := c.hmac
-		c.hmac = w.freshSecret()
-		return fmt.Sprintf("change hmac %s -> %s", secretName(old), secretName(c.hmac))
-	default:
-		old := c.hmac
-		c.hmac = ""
-		return fmt.Sprintf("drop explicit hmac %s (Daily keeps it)", secretName(old))
+// changeHMAC changes how a per-route pinless route sets its secret: an
+// explicit hmac, the write-only hmac_wo, or neither (Daily's is kept).
+// quiet is set when the change is invisible to Terraform.
+func (w *walker) changeHMAC(c *routeCfg) (what string, quiet bool) {
+	type option struct {
+		ok bool
+		do func() string
 	}
+	wo := w.writeOnly()
+	setWO := func() string {
+		c.hmac, c.wo, c.woVersion = "", w.freshWOSecret(), 1
+		return fmt.Sprintf("set hmac_wo = %s, hmac_wo_version = 1", secretName(c.wo))
+	}
+	var options []option
+	switch {
+	case c.woVersion != 0:
+		options = []option{
+			{true, func() string {
+				c.wo, c.woVersion = w.freshWOSecret(), c.woVersion+1
+				return fmt.Sprintf("bump hmac_wo_version to %d with a new hmac_wo = %s (sent)", c.woVersion, secretName(c.wo))
+			}},
+			{true, func() string {
+				old := c.wo
+				c.wo, quiet = w.freshWOSecret(), true
+				return fmt.Sprintf("change hmac_wo %s -> %s without a new version (not sent, plan empty)", secretName(old), secretName(c.wo))
+			}},
+			{true, func() string {
+				c.wo, c.woVersion = "", 0
+				return "drop hmac_wo and its version (Daily keeps its secret, read into hmac)"
+			}},
+			{true, func() string {
+				c.wo, c.woVersion, c.hmac = "", 0, w.freshSecret()
+				return "switch from hmac_wo to hmac = " + secretName(c.hmac)
+			}},
+		}
+	case c.hmac != "":
+		options = []option{
+			{true, func() string {
+				old := c.hmac
+				c.hmac = w.freshSecret()
+				return fmt.Sprintf("change hmac %s -> %s", secretName(old), secretName(c.hmac))
+			}},
+			{true, func() string {
+				old := c.hmac
+				c.hmac = ""
+				return fmt.Sprintf("drop explicit hmac %s (Daily keeps it)", secretName(old))
+			}},
+			{wo, func() string { return "switch from hmac to write-only: " + setWO() }},
+		}
+	default:
+		options = []option{
+			{true, func() string {
+				c.hmac = w.freshSecret()
+				return "set hmac = " + secretName(c.hmac)
+			}},
+			{wo, func() string { return "from the kept secret to write-only: " + setWO() }},
+		}
+	}
+	options = slices.DeleteFunc(options, func(o option) bool { return !o.ok })
+	what = pick(w, options).do()
+	return what, quiet
 }
 
 // untouchedRoutes are the per-route instances of array i no move of this step touched.
@@ -593,7 +707,7 @@ func (w *walker) move(s *walkStep, i int) bool {
 	moves := []move{{"add", 3}, {"remove", 2}, {"attr", 3}, {"rename-moved", 1.5}, {"rename", 1.5}, {"renumber", 1},
 		{"forget", 0.7}, {"import", 1.5}, {"adopt", 0.7}}
 	if k.secret {
-		moves = append(moves, move{"hmac", 2})
+		moves = append(moves, move{"hmac", 3})
 	}
 	total := 0.0
 	for _, m := range moves {
@@ -647,7 +761,10 @@ func (w *walker) move(s *walkStep, i int) bool {
 		r := pick(w, routes)
 		var what string
 		if name == "hmac" {
-			what = w.changeHMAC(&r.cfg)
+			var quiet bool
+			if what, quiet = w.changeHMAC(&r.cfg); quiet {
+				s.quiet = append(s.quiet, k.addr(r.block, r.name))
+			}
 		} else {
 			what = w.changeAttr(k, &r.cfg, false)
 		}
@@ -656,9 +773,9 @@ func (w *walker) move(s *walkStep, i int) bool {
 	case "rename-moved", "rename":
 		var candidates []*walkRoute
 		for _, r := range routes {
-			// A rename without moved may re-create the entry, which would
-			// drop fields that no resource owns: only routes without them.
-			if e, ok := a.entries[r.cfg.key()]; ok && (name == "rename-moved" || len(e.extras(k)) == 0) {
+			// Without moved, the destroy and the create are netted: the
+			// entry stays, its hmac, sip_uri and extra fields too.
+			if _, ok := a.entries[r.cfg.key()]; ok {
 				candidates = append(candidates, r)
 			}
 		}
@@ -705,7 +822,7 @@ func (w *walker) move(s *walkStep, i int) bool {
 		s.touched[old] = true
 		return done(r.cfg.key())
 	case "forget":
-		if s.arraysMoved[i] > 0 {
+		if s.arraysMoved[i] > 0 || !w.feat.forget {
 			return false
 		}
 		blocks := s.decl[i].blocks()
@@ -743,7 +860,8 @@ func (w *walker) move(s *walkStep, i int) bool {
 				what = ", then " + w.changeAttr(k, &r.cfg, false)
 			}
 			if k.secret && w.chance(0.15) {
-				what += ", then " + w.changeHMAC(&r.cfg)
+				change, _ := w.changeHMAC(&r.cfg)
+				what += ", then " + change
 			}
 			imp := walkImport{to: addr, id: key}
 			if w.chance(0.5) {
@@ -840,6 +958,9 @@ func (w *walker) adoptExclusive(s *walkStep, i int) bool {
 		s.touched[key] = true
 	}
 	s.decl[i].excl = routes
+	if k.secret && !w.skip["hmacs"] && w.chance(0.25) {
+		parts = append(parts, w.setHMACs(s, i))
+	}
 	s.sole[i] = true
 	s.arraysMoved[i]++
 	how := "create"
@@ -857,10 +978,35 @@ func (w *walker) adoptExclusive(s *walkStep, i int) bool {
 	return true
 }
 
+// setHMACs sets the exclusive resource's hmacs for all its routes: some to
+// new secrets, others to the live secrets Daily holds.
+func (w *walker) setHMACs(s *walkStep, i int) string {
+	a := w.arrays[i]
+	hmacs := map[string]string{}
+	var parts []string
+	for _, key := range slices.Sorted(maps.Keys(s.decl[i].excl)) {
+		if e, ok := a.entries[key]; ok && w.chance(0.5) {
+			if live, _ := e.fields["hmac"].(string); live != "" {
+				hmacs[key] = live
+				parts = append(parts, key+" its live secret")
+				continue
+			}
+		}
+		hmacs[key] = w.freshSecret()
+		parts = append(parts, key+" "+secretName(hmacs[key]))
+	}
+	s.decl[i].hmacs = hmacs
+	if len(parts) == 0 {
+		parts = append(parts, "no routes: {}")
+	}
+	return "set hmacs for all routes: " + strings.Join(parts, ", ")
+}
+
 func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 	a := w.arrays[i]
 	k := a.kind
 	routes := s.decl[i].excl
+	hmacs := s.decl[i].hmacs
 	var keys []string
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
 		if !s.touched[key] {
@@ -882,7 +1028,12 @@ func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 			return false
 		}
 		routes[key] = w.newCfg(k, key, true)
-		s.say("%s: %s.all: add %v", k.name, k.exclusive, routes[key])
+		with := ""
+		if hmacs != nil {
+			hmacs[key] = w.freshSecret()
+			with = " with its secret in hmacs: " + secretName(hmacs[key])
+		}
+		s.say("%s: %s.all: add %v%s", k.name, k.exclusive, routes[key], with)
 		return done(key)
 	case x < 4:
 		if len(keys) == 0 {
@@ -890,6 +1041,7 @@ func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 		}
 		key := pick(w, keys)
 		delete(routes, key)
+		delete(hmacs, key)
 		s.say("%s: %s.all: remove %s", k.name, k.exclusive, key)
 		return done(key)
 	case x < 7:
@@ -902,16 +1054,27 @@ func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 		routes[key] = c
 		s.say("%s: %s.all: %s: %s", k.name, k.exclusive, key, what)
 		return done(key)
-	case x < 9:
-		if len(keys) == 0 || !k.secret {
+	case x < 9: // the secrets, in hmacs
+		if !k.secret || w.skip["hmacs"] {
 			return false
 		}
-		key := pick(w, keys)
-		c := routes[key]
-		what := w.changeHMAC(&c)
-		routes[key] = c
-		s.say("%s: %s.all: %s: %s", k.name, k.exclusive, key, what)
-		return done(key)
+		switch {
+		case hmacs == nil:
+			s.say("%s: %s.all: %s", k.name, k.exclusive, w.setHMACs(s, i))
+			s.arraysMoved[i]++
+			return true
+		case len(keys) > 0 && w.chance(0.6):
+			key := pick(w, keys)
+			old := hmacs[key]
+			hmacs[key] = w.freshSecret()
+			s.say("%s: %s.all: change the secret of %s in hmacs: %s -> %s", k.name, k.exclusive, key, secretName(old), secretName(hmacs[key]))
+			return done(key)
+		default:
+			s.decl[i].hmacs = nil
+			s.say("%s: %s.all: drop hmacs (Daily keeps the secrets)", k.name, k.exclusive)
+			s.arraysMoved[i]++
+			return true
+		}
 	case x < 10: // a route moves to another number: a new key in the map
 		if w.skip["exclusive-add"] || len(keys) == 0 {
 			return false
@@ -929,7 +1092,18 @@ func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 		c.number = key
 		routes[key] = c
 		s.touched[old] = true
-		s.say("%s: %s.all: route %s moves to phone number %s", k.name, k.exclusive, old, key)
+		with := ""
+		if hmacs != nil {
+			if w.chance(0.5) {
+				hmacs[key] = hmacs[old]
+				with = ", its secret with it"
+			} else {
+				hmacs[key] = w.freshSecret()
+				with = ", with a new secret " + secretName(hmacs[key])
+			}
+			delete(hmacs, old)
+		}
+		s.say("%s: %s.all: route %s moves to phone number %s%s", k.name, k.exclusive, old, key, with)
 		return done(key)
 	default: // forget or destroy the resource
 		if s.arraysMoved[i] > 0 {
@@ -941,10 +1115,10 @@ func (w *walker) exclusiveMove(s *walkStep, i int) bool {
 		for key := range a.entries {
 			s.touched[key] = true
 		}
-		s.decl[i].excl = nil
+		s.decl[i].excl, s.decl[i].hmacs = nil, nil
 		s.sole[i] = true
 		s.arraysMoved[i]++
-		if w.chance(0.5) {
+		if w.feat.forget && !w.skip["forget"] && w.chance(0.5) {
 			s.forgotten[i]["all"] = true
 			s.say("%s: forget %s.all with removed { destroy = false }: its routes stay at Daily, unmanaged", k.name, k.exclusive)
 		} else {
@@ -961,7 +1135,7 @@ func (w *walker) errorMove(s *walkStep) bool {
 	a := w.arrays[i]
 	k := a.kind
 	if a.shape() == "exclusive" {
-		return false
+		return w.secretsErrorMove(s, i)
 	}
 	block := w.block(s, i)
 	name := w.fresh("k")
@@ -1010,9 +1184,57 @@ func (w *walker) errorMove(s *walkStep) bool {
 		key := keys[w.rng.IntN(len(keys))]
 		c := w.newCfg(k, key, false)
 		s.decl[i].routes[addr] = &walkRoute{block: block, name: name, cfg: c}
-		s.wantErr = walkConflictError(k, key)
-		s.say("%s: add %s = %v, a number the %s array routes: expect Daily's refusal", k.name, addr, c, other.kind.name)
+		// A per-route resource of the other array declares it: the plan
+		// refuses. Unmanaged, or the other exclusive resource's: Daily does.
+		if holder, declared := other.decl.declares(other.kind, key); declared && other.decl.excl == nil {
+			s.wantErr = walkDuplicateError(key)
+			s.say("%s: add %s = %v, a number %s routes: expect the plan's refusal", k.name, addr, c, holder)
+		} else {
+			s.wantErr = walkConflictError(k, key)
+			s.say("%s: add %s = %v, a number the %s array routes: expect Daily's refusal", k.name, addr, c, other.kind.name)
+		}
 	}
+	return true
+}
+
+// secretsErrorMove gives the exclusive pinless resource an hmacs map that
+// does not match its routes: a route without a secret, or a secret without
+// a route. ValidateConfig refuses it.
+func (w *walker) secretsErrorMove(s *walkStep, i int) bool {
+	a := w.arrays[i]
+	k := a.kind
+	if !k.secret || w.skip["hmacs"] {
+		return false
+	}
+	d := &s.decl[i]
+	keys := slices.Sorted(maps.Keys(d.excl))
+	switch {
+	case d.hmacs == nil && len(keys) > 0: // set, but for all routes but one
+		w.setHMACs(s, i)
+		left := pick(w, keys)
+		delete(d.hmacs, left)
+		s.say("%s: %s.all: set hmacs for every route but %s: expect an error", k.name, k.exclusive, left)
+	case d.hmacs != nil && len(keys) > 0 && w.chance(0.5): // a secret for a route that is not there
+		key, ok := w.freeKey(s, true)
+		if !ok {
+			return false
+		}
+		d.hmacs[key] = w.freshSecret()
+		s.say("%s: %s.all: a secret in hmacs for %s, which is not a route: expect an error", k.name, k.exclusive, key)
+	case d.hmacs != nil: // a new route without a secret
+		if len(keys) >= 6 {
+			return false
+		}
+		key, ok := w.freeKey(s, true)
+		if !ok {
+			return false
+		}
+		d.excl[key] = w.newCfg(k, key, true)
+		s.say("%s: %s.all: add %v without a secret in hmacs: expect an error", k.name, k.exclusive, d.excl[key])
+	default:
+		return false
+	}
+	s.wantErr = walkSecretsError
 	return true
 }
 
@@ -1075,10 +1297,11 @@ func (w *walker) oobMove(s *walkStep) {
 // expect computes what Daily must hold after step s is applied, from the
 // entries as they are after the out-of-band edits. Per-route: a removed or
 // replaced instance deletes its entry unless another instance declares the
-// key in this run (a rename without moved); a declared key whose entry
-// exists is updated in place, else created anew. Exclusive: exactly the
-// declared routes. Updates keep the hmac unless the configuration sets one,
-// the sip_uri, and every field no resource owns.
+// key in this run (a rename without moved, which the provider nets: the
+// entry stays as it is); a declared key whose entry exists is updated in
+// place, else created anew. Exclusive: exactly the declared routes. Updates
+// keep the hmac unless the configuration sends one (sentSecret, or the
+// exclusive resource's hmacs), the sip_uri, and every field no resource owns.
 func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 	a := w.arrays[i]
 	k := a.kind
@@ -1114,28 +1337,28 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 		key := r.cfg.key()
 		cur, present := out[key]
 		if !present {
-			out[key] = created(k, r.cfg)
+			// Created: also a route whose entry was deleted out of band.
+			out[key] = created(k, r.cfg, sentSecret(r.cfg, nil))
 			continue
 		}
-		e := updated(k, cur, r.cfg)
-		if o, ok := old[addr]; !ok || o.cfg.key() != key {
-			if from, claimed := a.decl.declares(k, key); claimed && s.moved[i][addr] != from {
-				// Renamed without moved: destroyed and created, in either order.
-				e.learnHMAC = k.secret && r.cfg.hmac == ""
-				e.learnSIP = k.secret
-			}
+		// Updated in place, imported, or renamed without moved (then created
+		// at its new address, which nets with the destroy).
+		var prior *routeCfg
+		if o, ok := old[addr]; ok && o.cfg.key() == key {
+			prior = &o.cfg
 		}
-		out[key] = e
+		out[key] = updated(k, cur, r.cfg, sentSecret(r.cfg, prior))
 	}
 	switch {
 	case s.forgotten[i]["all"]:
 	case next.excl != nil:
 		rebuilt := map[string]*walkEntry{}
 		for key, c := range next.excl {
+			secret := next.hmacs[key]
 			if cur, ok := out[key]; ok {
-				rebuilt[key] = updated(k, cur, c)
+				rebuilt[key] = updated(k, cur, c, secret)
 			} else {
-				rebuilt[key] = created(k, c)
+				rebuilt[key] = created(k, c, secret)
 			}
 		}
 		out = rebuilt
@@ -1145,12 +1368,14 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 	return out
 }
 
-func created(k walkKind, c routeCfg) *walkEntry {
+// created is a new entry for route c; secret is the hmac its write sends,
+// "" for one Daily mints.
+func created(k walkKind, c routeCfg, secret string) *walkEntry {
 	e := &walkEntry{fields: c.fields(k)}
 	if k.secret {
 		e.learnSIP = true
-		if c.hmac != "" {
-			e.fields["hmac"] = c.hmac
+		if secret != "" {
+			e.fields["hmac"] = secret
 		} else {
 			e.learnHMAC = true
 		}
@@ -1158,13 +1383,15 @@ func created(k walkKind, c routeCfg) *walkEntry {
 	return e
 }
 
-func updated(k walkKind, cur *walkEntry, c routeCfg) *walkEntry {
+// updated is entry cur as route c makes it; secret is the hmac the write
+// sends, "" to keep the entry's.
+func updated(k walkKind, cur *walkEntry, c routeCfg, secret string) *walkEntry {
 	e := &walkEntry{fields: cur.extras(k), learnHMAC: cur.learnHMAC, learnSIP: cur.learnSIP}
 	maps.Copy(e.fields, c.fields(k))
 	if k.secret {
 		e.fields["hmac"], e.fields["sip_uri"] = cur.fields["hmac"], cur.fields["sip_uri"]
-		if c.hmac != "" {
-			e.fields["hmac"], e.learnHMAC = c.hmac, false
+		if secret != "" {
+			e.fields["hmac"], e.learnHMAC = secret, false
 		}
 	}
 	return e
@@ -1283,8 +1510,9 @@ func canonical(m map[string]any) []byte {
 }
 
 // walkConfig is the configuration of a step: each array's resources, and
-// the step's moved, removed and import blocks.
-func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep) string {
+// the step's moved, removed and import blocks. writeOnly: the CLI knows
+// write-only attributes (an older one refuses hmac_wo even when null).
+func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep, writeOnly bool) string {
 	var b strings.Builder
 	b.WriteString(providerConfig)
 	for i, k := range walkKinds {
@@ -1296,10 +1524,10 @@ func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep) string {
 					routes = append(routes, d.routes[addr])
 				}
 			}
-			b.WriteString(perRouteHCL(k, block, routes))
+			b.WriteString(perRouteHCL(k, block, routes, writeOnly))
 		}
 		if d.excl != nil {
-			b.WriteString(exclusiveHCL(k, d.excl))
+			b.WriteString(exclusiveHCL(k, d.excl, d.hmacs))
 		}
 		if s == nil {
 			continue
@@ -1324,9 +1552,10 @@ func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep) string {
 }
 
 // routeHCL is a route's attributes as HCL object items; a per-route
-// resource gets every attribute (null when unset) plus phone_number.
-// Adapt here when the route schema changes.
-func routeHCL(k walkKind, c routeCfg, perRoute bool) []string {
+// resource gets every attribute (null when unset) plus phone_number and,
+// for pinless, its secret's attributes (hmac_wo only if writeOnly). Adapt
+// here when the route schema changes.
+func routeHCL(k walkKind, c routeCfg, perRoute, writeOnly bool) []string {
 	var items []string
 	attr := func(name, v string) {
 		switch {
@@ -1352,7 +1581,17 @@ func routeHCL(k walkKind, c routeCfg, perRoute bool) []string {
 		attr("room_creation_api", c.webhook)
 		attr("hold_music_url", c.hold)
 		message("timeout_config", c.timeout)
-		attr("hmac", c.hmac)
+		if perRoute {
+			attr("hmac", c.hmac)
+		}
+		if perRoute && writeOnly {
+			attr("hmac_wo", c.wo)
+			if c.woVersion != 0 {
+				items = append(items, fmt.Sprintf("hmac_wo_version = %d", c.woVersion))
+			} else {
+				items = append(items, "hmac_wo_version = null")
+			}
+		}
 	} else {
 		message("ivr_greeting", c.greeting)
 	}
@@ -1360,12 +1599,12 @@ func routeHCL(k walkKind, c routeCfg, perRoute bool) []string {
 }
 
 // perRouteHCL is one for_each resource of per-route routes.
-func perRouteHCL(k walkKind, block string, routes []*walkRoute) string {
+func perRouteHCL(k walkKind, block string, routes []*walkRoute, writeOnly bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = {\n", k.route, block)
 	var names []string
 	for _, r := range routes {
-		items := routeHCL(k, r.cfg, true)
+		items := routeHCL(k, r.cfg, true, writeOnly)
 		fmt.Fprintf(&b, "    %s = { %s }\n", r.name, strings.Join(items, ", "))
 		if names == nil {
 			for _, item := range items {
@@ -1381,14 +1620,22 @@ func perRouteHCL(k walkKind, block string, routes []*walkRoute) string {
 	return b.String()
 }
 
-// exclusiveHCL is the exclusive resource holding routes.
-func exclusiveHCL(k walkKind, routes map[string]routeCfg) string {
+// exclusiveHCL is the exclusive resource holding routes, with hmacs unless nil.
+func exclusiveHCL(k walkKind, routes map[string]routeCfg, hmacs map[string]string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nresource %q \"all\" {\n  routes = {\n", k.exclusive)
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
-		fmt.Fprintf(&b, "    %q = { %s }\n", key, strings.Join(routeHCL(k, routes[key], false), ", "))
+		fmt.Fprintf(&b, "    %q = { %s }\n", key, strings.Join(routeHCL(k, routes[key], false, false), ", "))
 	}
-	b.WriteString("  }\n}\n")
+	b.WriteString("  }\n")
+	if hmacs != nil {
+		b.WriteString("  hmacs = {\n")
+		for _, key := range slices.Sorted(maps.Keys(hmacs)) {
+			fmt.Fprintf(&b, "    %q = %q\n", key, hmacs[key])
+		}
+		b.WriteString("  }\n")
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 
@@ -1402,7 +1649,11 @@ func TestWalkModel(t *testing.T) {
 		numbers[i] = fmt.Sprintf("+1415555%04d", 100+i)
 	}
 	for seed := range uint64(10) {
-		w := newWalker(seed, map[string]bool{}, numbers)
+		feat := allWalkFeatures
+		if seed%3 == 2 { // as on Terraform 1.5
+			feat = walkFeatures{}
+		}
+		w := newWalker(seed, map[string]bool{}, feat, numbers)
 		for i, entries := range w.initialEntries() {
 			for _, e := range entries {
 				raw := canonical(e)
@@ -1412,7 +1663,7 @@ func TestWalkModel(t *testing.T) {
 		}
 		for n := 1; n <= 40; n++ {
 			s := w.next(n)
-			_ = walkConfig("", s.decl, s)
+			_ = walkConfig("", s.decl, s, feat.writeOnly)
 			decl := s.decl
 			var expected [2]map[string]*walkEntry
 			for i, a := range w.arrays {
@@ -1438,6 +1689,17 @@ func TestWalkModel(t *testing.T) {
 				}
 				if len(decl[i].routes) > 0 && decl[i].excl != nil {
 					t.Fatalf("seed %d step %d: %s has both shapes", seed, n, k.array)
+				}
+				if h := decl[i].hmacs; h != nil && !slices.Equal(slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(decl[i].excl))) {
+					t.Fatalf("seed %d step %d: hmacs for %v, routes %v\n%s", seed, n, slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(decl[i].excl)), strings.Join(s.desc, "\n"))
+				}
+				for _, r := range decl[i].routes {
+					if (r.cfg.woVersion != 0 || r.cfg.wo != "") && (!feat.writeOnly || r.cfg.hmac != "" || r.cfg.wo == "" || r.cfg.woVersion == 0) {
+						t.Fatalf("seed %d step %d: %v: hmac_wo without the feature, beside hmac, or without its version", seed, n, r.cfg)
+					}
+				}
+				if !feat.forget && len(s.forgotten[i]) > 0 {
+					t.Fatalf("seed %d step %d: removed blocks without the feature", seed, n)
 				}
 				// Daily does what the model says; new secrets are made up.
 				var actual []json.RawMessage

@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -28,9 +31,16 @@ import (
 // of band first, maybe under injected faults, and applies. After each step
 // the apply succeeded (or failed as the model says, for user errors), Daily
 // holds exactly what the model says (unmanaged entries byte for byte, no hmac
-// changed unless the route was created anew or the configuration set one),
-// the state agrees with Daily, and the next plan is empty. The walk model
-// and the configuration it generates are in walk_model_test.go.
+// changed unless the route was created anew or the configuration sent one),
+// the state agrees with Daily and holds no write-only secret, and the next
+// plan is empty. The walk model and the configuration it generates are in
+// walk_model_test.go.
+//
+// Every apply and destroy finishes the provider's confirming reads before
+// Daily is checked, as Terraform lets the provider do when it stops it.
+// Moves that need a newer CLI (hmac_wo: Terraform and OpenTofu 1.11;
+// removed blocks: Terraform 1.7, OpenTofu 1.10) are left out on older ones,
+// so a seed walks differently there.
 //
 // make test walks a few seeds briefly; make soak many, long. A failure prints
 // the seed and the steps so far. Environment:
@@ -38,7 +48,7 @@ import (
 //	DAILY_WALK_SEED=n    walk only seed n (a replay; -v lists its steps)
 //	DAILY_WALK_STEPS=n   steps per walk (default 8)
 //	DAILY_WALK_SEEDS=n   number of seeds (default 3), from DAILY_WALK_SEED_BASE (default 1)
-//	DAILY_WALK_SKIP=a,b  debug aid: never make these moves (walkSkippable)
+//	DAILY_WALK_SKIP=a,b  debug aid: never make these moves (walkSkippable); all are on by default
 //
 // Skipping moves changes the walk a seed makes.
 func TestAccDialinWalk(t *testing.T) {
@@ -94,6 +104,7 @@ type walkRun struct {
 	log      []string // what each step did, for the failure report
 	config   string   // the configuration last written
 	retries  int
+	cli      string // the CLI and its version, for the failure report
 }
 
 // walkNumbers is how many numbers a walk's domain owns.
@@ -104,19 +115,44 @@ func runWalk(t *testing.T, seed uint64, ws walkSettings) {
 	env.RequireEmulator(t)
 	started := time.Now()
 	r := &walkRun{t: t, seed: seed, ws: ws, emu: env.Emu, provider: env.ProviderConfig()}
-	r.w = newWalker(seed, ws.skip, seedNumbers(env.Emu, walkNumbers))
 	r.wd = newCLIWorkdir(t, tf6server.WithLoggingSink(t))
+	feat := walkFeatures{writeOnly: r.wd.supports(writeOnlyAttributes), forget: r.wd.supports(removedBlocksForget)}
+	r.cli = r.describeCLI(feat)
+	r.w = newWalker(seed, ws.skip, feat, seedNumbers(env.Emu, walkNumbers))
 	r.seedEntries()
 	for n := 1; n <= ws.steps; n++ {
 		r.step(r.w.next(n))
 	}
 	r.destroy(ws.steps + 1)
 	if testing.Verbose() && len(ws.seeds) == 1 {
-		t.Logf("walk seed %d:\n%s", seed, strings.Join(r.log, "\n"))
+		t.Logf("walk seed %d on %s:\n%s", seed, r.cli, strings.Join(r.log, "\n"))
 	}
 	stats := r.emu.FaultStats()
-	t.Logf("walk seed %d: %d steps and a destroy passed in %s; faults injected: %d refused, %d answers lost; %d applies retried",
-		seed, ws.steps, time.Since(started).Round(time.Second), stats.Failed, stats.Dropped, r.retries)
+	t.Logf("walk seed %d: %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried",
+		seed, ws.steps, time.Since(started).Round(time.Second), r.cli, stats.Failed, stats.Dropped, r.retries)
+}
+
+// describeCLI names the CLI the walk drives and the moves it leaves out.
+func (r *walkRun) describeCLI(feat walkFeatures) string {
+	name := "Terraform"
+	if testCLI().openTofu {
+		name = "OpenTofu"
+	}
+	desc := name
+	if v, _, err := r.wd.tf.Version(context.Background(), false); err == nil {
+		desc += " " + v.String()
+	}
+	var without []string
+	if !feat.writeOnly {
+		without = append(without, "hmac_wo")
+	}
+	if !feat.forget {
+		without = append(without, "removed blocks")
+	}
+	if len(without) > 0 {
+		desc += " (without " + strings.Join(without, " and ") + " moves)"
+	}
+	return desc
 }
 
 // seedEntries puts the walk's unmanaged routes at Daily before step 1.
@@ -156,16 +192,21 @@ func (r *walkRun) step(s *walkStep) {
 	for i := range walkKinds {
 		expected[i] = r.w.expect(s, i)
 	}
-	r.config = walkConfig(r.provider, s.decl, s)
+	r.config = walkConfig(r.provider, s.decl, s, r.w.feat.writeOnly)
 	r.wd.write(r.config)
 	for _, imp := range s.cli {
 		if err := r.wd.importInstance(imp.to, imp.id); err != nil {
 			r.fail(s, "terraform import %s %s failed:\n%s", imp.to, imp.id, tfError(err))
 		}
 	}
+	if len(s.quiet) > 0 {
+		r.checkQuiet(s)
+	}
 	if s.faults != nil {
 		r.emu.SetFaults(s.faults.faults)
 	}
+	// tryApply finishes the provider's confirming reads, as Terraform lets
+	// it when it stops it.
 	err := r.wd.tryApply()
 	if err != nil && s.faults != nil && s.wantErr == nil && walkTransient(err) {
 		// One retry is allowed under faults, for errors that faults explain.
@@ -173,7 +214,12 @@ func (r *walkRun) step(s *walkStep) {
 		r.log[len(r.log)-1] += "\n    (apply retried once after: " + firstLine(err) + ")"
 		err = r.wd.tryApply()
 	}
-	r.emu.SetFaults(emulator.Faults{})
+	if s.faults != nil {
+		r.emu.SetFaults(emulator.Faults{})
+		// A provider served in-process is never stopped: confirmations the
+		// faults kept from finishing would go on into the next step.
+		finishWrites()
+	}
 	decl := s.decl
 	switch {
 	case s.wantErr == nil && err != nil:
@@ -191,10 +237,27 @@ func (r *walkRun) step(s *walkStep) {
 				expected[i][key] = e.clone()
 			}
 		}
-		r.config = walkConfig(r.provider, decl, nil)
+		r.config = walkConfig(r.provider, decl, nil, r.w.feat.writeOnly)
 		r.wd.write(r.config)
 	}
 	r.verify(s, expected, decl)
+}
+
+// checkQuiet plans before the apply: the instances of s.quiet (a new
+// hmac_wo without a new version) must have no change.
+func (r *walkRun) checkQuiet(s *walkStep) {
+	r.t.Helper()
+	actions, err := r.wd.plannedChanges()
+	if err != nil {
+		r.fail(s, "the plan before the apply failed:\n%s", tfError(err))
+	}
+	for _, a := range actions {
+		for _, addr := range s.quiet {
+			if strings.HasPrefix(a, addr+":") {
+				r.fail(s, "a new hmac_wo without a new version is planned as a change: %s", a)
+			}
+		}
+	}
 }
 
 // verify checks Daily, the state and the next plan against the model.
@@ -206,6 +269,7 @@ func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2
 	}
 	if len(errs) == 0 {
 		errs = append(errs, r.checkState()...)
+		errs = append(errs, r.checkSecretsOutOfState()...)
 	}
 	actions, err := r.wd.plannedChanges()
 	switch {
@@ -220,7 +284,10 @@ func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2
 }
 
 // checkState compares the state with Daily (the model has just learned it):
-// the same instances as the model, each with Daily's hmac and sip_uri.
+// the same instances as the model, each with Daily's sip_uri and hmac (in
+// the exclusive resource's hmacs), but a null hmac where it is write-only;
+// a SIP-only route of an exclusive resource with the name_prefix its
+// configuration gives, null when left out.
 func (r *walkRun) checkState() []string {
 	st, err := r.wd.stateResources()
 	if err != nil {
@@ -247,7 +314,22 @@ func (r *walkRun) checkState() []string {
 				errs = append(errs, fmt.Sprintf("state %s id = %v, want %s", addr, attrs["id"], route.cfg.key()))
 			}
 			if k.secret {
-				same(addr, "hmac", attrs["hmac"], entry, "hmac")
+				if c := route.cfg; c.woVersion != 0 {
+					if attrs["hmac"] != nil {
+						errs = append(errs, fmt.Sprintf("state %s hmac = %v, want null: the secret is write-only", addr, attrs["hmac"]))
+					}
+					if v := fmt.Sprint(attrs["hmac_wo_version"]); v != strconv.Itoa(c.woVersion) {
+						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want %d", addr, attrs["hmac_wo_version"], c.woVersion))
+					}
+				} else {
+					same(addr, "hmac", attrs["hmac"], entry, "hmac")
+					if attrs["hmac_wo_version"] != nil {
+						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want null", addr, attrs["hmac_wo_version"]))
+					}
+				}
+				if attrs["hmac_wo"] != nil {
+					errs = append(errs, fmt.Sprintf("state %s holds hmac_wo", addr))
+				}
 				same(addr, "sip_uri", attrs["sip_uri"], entry, "sip_uri")
 			}
 		}
@@ -267,16 +349,74 @@ func (r *walkRun) checkState() []string {
 			continue
 		}
 		for key, route := range routes {
-			attrs, _ := route.(map[string]any)
-			if k.secret {
-				same(addr, fmt.Sprintf("routes[%q].hmac", key), attrs["hmac"], a.entries[key], "hmac")
-				same(addr, fmt.Sprintf("routes[%q].sip_uri", key), attrs["sip_uri"], a.entries[key], "sip_uri")
+			routeAttrs, _ := route.(map[string]any)
+			var prefix any
+			if p := a.decl.excl[key].prefix; p != "" {
+				prefix = p
 			}
+			if routeAttrs["name_prefix"] != prefix {
+				errs = append(errs, fmt.Sprintf("state %s routes[%q].name_prefix = %v, the configuration %v", addr, key, routeAttrs["name_prefix"], prefix))
+			}
+			if k.secret {
+				same(addr, fmt.Sprintf("routes[%q].sip_uri", key), routeAttrs["sip_uri"], a.entries[key], "sip_uri")
+			}
+		}
+		if !k.secret {
+			continue
+		}
+		hmacs, _ := attrs["hmacs"].(map[string]any)
+		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
+			errs = append(errs, fmt.Sprintf("state %s has hmacs for %v, want %v", addr, got, exp))
+			continue
+		}
+		for key, secret := range hmacs {
+			same(addr, fmt.Sprintf("hmacs[%q]", key), secret, a.entries[key], "hmac")
 		}
 	}
 	for _, addr := range slices.Sorted(maps.Keys(st)) {
 		if !want[addr] {
 			errs = append(errs, "the state holds "+addr+", which the model does not")
+		}
+	}
+	return errs
+}
+
+// checkSecretsOutOfState fails if the state file holds a write-only secret:
+// any hmac_wo the walk configured, or the live secret of a route set with
+// hmac_wo, unless the state stores it by design as the hmac of a route
+// managed without hmac_wo (one switched back from hmac_wo reads Daily's).
+func (r *walkRun) checkSecretsOutOfState() []string {
+	raw, err := os.ReadFile(filepath.Join(r.wd.tf.WorkingDir(), "terraform.tfstate"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return []string{err.Error()}
+	}
+	live := func(a *walkArray, key string) string {
+		if e, ok := a.entries[key]; ok {
+			s, _ := e.fields["hmac"].(string)
+			return s
+		}
+		return ""
+	}
+	stored := map[string]bool{}
+	var writeOnly []string
+	for _, a := range r.w.arrays {
+		for _, route := range a.decl.routes {
+			if route.cfg.woVersion == 0 {
+				stored[live(a, route.cfg.key())] = true
+			} else {
+				writeOnly = append(writeOnly, live(a, route.cfg.key()))
+			}
+		}
+		for key := range a.decl.excl {
+			stored[live(a, key)] = true
+		}
+	}
+	var errs []string
+	for _, secret := range slices.Concat(r.w.woSecrets, writeOnly) {
+		if secret != "" && !stored[secret] && bytes.Contains(raw, []byte(secret)) {
+			errs = append(errs, "the state file holds the write-only secret "+secretName(secret))
 		}
 	}
 	return errs
@@ -339,10 +479,12 @@ func (r *walkRun) destroy(n int) {
 		expected[i] = r.w.expect(s, i)
 	}
 	r.log = append(r.log, fmt.Sprintf("%2d. terraform destroy", n))
-	if err := r.wd.tf.Destroy(context.Background(), r.wd.reattach); err != nil {
+	err := r.wd.tf.Destroy(context.Background(), r.wd.reattach)
+	finishWrites()
+	if err != nil {
 		r.fail(s, "terraform destroy failed:\n%s", tfError(err))
 	}
-	r.config = walkConfig(r.provider, decl, nil)
+	r.config = walkConfig(r.provider, decl, nil, r.w.feat.writeOnly)
 	r.wd.write(r.config)
 	r.verify(s, expected, decl)
 }
@@ -385,12 +527,13 @@ func firstLine(err error) string {
 func (r *walkRun) fail(s *walkStep, format string, args ...any) {
 	r.t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "walk seed %d failed at step %d: %s\n\n", r.seed, s.n, fmt.Sprintf(format, args...))
+	fmt.Fprintf(&b, "walk seed %d failed at step %d on %s: %s\n\n", r.seed, s.n, r.cli, fmt.Sprintf(format, args...))
 	replay := fmt.Sprintf("DAILY_WALK_SEED=%d DAILY_WALK_STEPS=%d", r.seed, min(s.n, r.ws.steps))
 	if skip := os.Getenv("DAILY_WALK_SKIP"); skip != "" {
 		replay += " DAILY_WALK_SKIP=" + skip
 	}
-	fmt.Fprintf(&b, "replay: %s make test\n    or: %s TF_ACC=1 go test -count=1 -run TestAccDialinWalk ./internal/provider/\n\n", replay, replay)
+	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run TestAccDialinWalk ./internal/provider/\n\n",
+		replay, testCLI().path, replay, testCLI().path)
 	fmt.Fprintf(&b, "steps:\n%s\n\n", strings.Join(r.log, "\n"))
 	for _, k := range walkKinds {
 		fmt.Fprintf(&b, "Daily's %s now:\n      %s\n", k.array, joinRaw(r.emu.DialinArray(k.array)))
