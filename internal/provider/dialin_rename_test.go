@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -78,6 +81,74 @@ resource "daily_pinless_dialin_route" "r" {
 	err := wd.tryApply()
 	if err == nil || !errorPattern("Dial-in route declared twice", number, "is declared by this resource and by another",
 		"a daily_pinless_dialin_route with room_creation_api").MatchString(err.Error()) {
+		t.Fatalf("got %v, want the duplicate declaration refused", err)
+	}
+	if got := env.Emu.Count("POST /"); got != 0 {
+		t.Errorf("%d writes reached Daily", got)
+	}
+}
+
+// Terraform plans a replaced resource twice in one run, as it is and anew:
+// that is one declaration of its key, not two. A changed phone number, a
+// SIP-only route's changed name_prefix and -replace all replace a route.
+func TestAccDialinRoute_replaced(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	numbers := env.Numbers(t, 2)
+	wd := newCLIWorkdir(t)
+	config := func(number, prefix string) string {
+		return fmt.Sprintf(`%s
+resource "daily_pinless_dialin_route" "number" {
+  phone_number      = %q
+  room_creation_api = "https://hooks.example.test/number"
+}
+
+resource "daily_pinless_dialin_route" "sip" {
+  name_prefix       = %q
+  room_creation_api = "https://hooks.example.test/sip"
+}
+`, env.ProviderConfig(), number, prefix)
+	}
+	wd.write(config(numbers[0], "pbx-a"))
+	wd.apply()
+
+	wd.write(config(numbers[1], "pbx-b"))
+	wd.apply()
+	if err := checkArrayKeys(env.Emu, client.PinlessDialin, numbers[1], "sip:pbx-b")(); err != nil {
+		t.Fatal(err)
+	}
+	before := env.Emu.DialinArray(client.PinlessDialin)
+
+	// Destroyed and created again in one apply, the route keeps its entry.
+	err := wd.tf.Apply(context.Background(), wd.reattach, tfexec.Replace("daily_pinless_dialin_route.number"))
+	finishWrites()
+	if err != nil {
+		t.Fatalf("terraform apply -replace: %v", err)
+	}
+	if err := checkUntouched(env.Emu, client.PinlessDialin, before)(); err != nil {
+		t.Fatalf("after -replace: %v", err)
+	}
+	if wd.planHasChanges() {
+		t.Fatal("the plan after the replacements is not empty")
+	}
+}
+
+// Two new resources with the same configuration are still two declarations.
+func TestAccDialinRoute_identicalDeclarations(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t)
+	number := env.Numbers(t, 1)[0]
+	wd := newCLIWorkdir(t)
+	route := fmt.Sprintf(`{
+  phone_number      = %q
+  room_creation_api = "https://hooks.example.test/same"
+}
+`, number)
+	wd.write(env.ProviderConfig() + `resource "daily_pinless_dialin_route" "a" ` + route + `resource "daily_pinless_dialin_route" "b" ` + route)
+	err := wd.tryApply()
+	if err == nil || !errorPattern("Dial-in route declared twice", number).MatchString(err.Error()) {
 		t.Fatalf("got %v, want the duplicate declaration refused", err)
 	}
 	if got := env.Emu.Count("POST /"); got != 0 {

@@ -26,21 +26,34 @@ type providerData struct {
 // in this walk's plans.
 type routeKeys struct {
 	mu    sync.Mutex
-	byKey map[string]string // key → the resource that declared it, described
+	byKey map[string]declaration
 }
 
-// declare records that a resource described so declares key, unless another
+// declaration is one plan of a per-route resource that holds a key.
+type declaration struct {
+	description string // the resource, for messages
+	// existing is true for the plan of a resource in the state, whose
+	// configuration is config: Terraform plans a resource it replaces
+	// (-replace) twice, as it is and then anew with the same configuration.
+	existing bool
+	config   string
+}
+
+// declare records that a resource declares key in a plan, unless another
 // already did: then it returns that one's description.
-func (k *routeKeys) declare(key, description string) (other string, taken bool) {
+func (k *routeKeys) declare(key string, d declaration) (other string, taken bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if other, taken := k.byKey[key]; taken {
-		return other, true
+	if prior, taken := k.byKey[key]; taken {
+		if prior.existing && !d.existing && prior.config == d.config {
+			return "", false // the same resource, planned anew to be replaced
+		}
+		return prior.description, true
 	}
 	if k.byKey == nil {
-		k.byKey = map[string]string{}
+		k.byKey = map[string]declaration{}
 	}
-	k.byKey[key] = description
+	k.byKey[key] = d
 	return "", false
 }
 

@@ -177,8 +177,12 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if values[identity].IsUnknown() {
 		return // known when the apply plans it again
 	}
+	if len(resp.RequiresReplace) > 0 {
+		return // Terraform plans the replacement next, as a new resource
+	}
 	key := r.key(values)
-	if other, taken := r.data.plannedRoutes.declare(key, r.describe(values)); taken {
+	declared := declaration{description: r.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
+	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
 		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
 			"%s is declared by this resource and by another in this configuration: %s. A number has one dial-in route across the domain, "+
 				"and two resources holding it would undo each other. Keep one of them; to rename a resource, change its address (a moved block is optional).",
