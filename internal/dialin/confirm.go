@@ -127,11 +127,22 @@ func (e *Engine) countFailedRead() {
 // done. A provider calls it when Terraform stops it, right after the last
 // change of an apply.
 func (e *Engine) Finish(ctx context.Context) {
-	for e.owedCount.Load() > 0 {
+	for !e.settled() {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(max(e.opts.VerifyDelay/4, time.Millisecond)):
 		}
 	}
+}
+
+// settled reports whether no confirmation is owed and no round is running,
+// which could be writing again what it found undone. It never waits for
+// the lock: a round may hang on Daily for longer than Finish may wait.
+func (e *Engine) settled() bool {
+	if e.owedCount.Load() > 0 || !e.writeMu.TryLock() {
+		return false
+	}
+	defer e.writeMu.Unlock()
+	return len(e.owed) == 0
 }

@@ -81,10 +81,10 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	// Terraform; a later read confirms it again (confirm.go).
 	inWrite, missing := partition(live, written)
 	for _, c := range inWrite {
-		c.succeed(written[c.array])
 		if !c.exclusive {
-			e.owe(c, answered)
+			e.owe(c, answered) // before the caller returns, so that Finish waits for it
 		}
+		c.succeed(written[c.array])
 	}
 	return missing, false, nil
 }
