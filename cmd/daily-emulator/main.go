@@ -95,29 +95,12 @@ func checkLoopback(addr string) error {
 	return nil
 }
 
-// statusWriter records the status for the log; Unwrap keeps hijacking (dropped
-// responses) working through http.ResponseController.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	w.status = status
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 func logRequests(next http.Handler, logger *log.Logger) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		outcome := fmt.Sprint(sw.status)
-		if sw.status == 0 {
+	return emulator.Observe(next, func(r *http.Request, status int, arrived, answered time.Time) {
+		outcome := fmt.Sprint(status)
+		if status == 0 {
 			outcome = "dropped"
 		}
-		logger.Printf("%s %s %s %v", r.Method, r.URL.RequestURI(), outcome, time.Since(start).Round(time.Microsecond))
+		logger.Printf("%s %s %s %v", r.Method, r.URL.RequestURI(), outcome, answered.Sub(arrived).Round(time.Microsecond))
 	})
 }

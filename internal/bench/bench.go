@@ -321,12 +321,9 @@ type loggedRequest struct {
 }
 
 func (l *requestLog) wrap(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		start := time.Now()
-		h.ServeHTTP(rec, r)
+	return emulator.Observe(h, func(r *http.Request, status int, arrived, answered time.Time) {
 		l.mu.Lock()
-		l.entries = append(l.entries, loggedRequest{start: start, end: time.Now(), method: r.Method, path: r.URL.Path, status: rec.status})
+		l.entries = append(l.entries, loggedRequest{start: arrived, end: answered, method: r.Method, path: r.URL.Path, status: status})
 		l.mu.Unlock()
 	})
 }
@@ -366,17 +363,3 @@ func (l *requestLog) write(path string, origin time.Time) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(status int) {
-	r.status = status
-	r.ResponseWriter.WriteHeader(status)
-}
-
-// Unwrap lets http.ResponseController reach the connection (the emulator
-// hijacks it to drop a response).
-func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
