@@ -65,8 +65,10 @@ func TestAttemptTimeoutIsRetried(t *testing.T) {
 		case <-time.After(5 * time.Second):
 		}
 	}
+	// The timeout leaves the prompt second answer ample time even on a busy
+	// machine running the race detector (300 ms once timed it out too).
 	c, ts, _ := newTestClient(t, sequence(slow, answer(200, domainJSON)),
-		func(cfg *Config) { cfg.RequestTimeout = 300 * time.Millisecond })
+		func(cfg *Config) { cfg.RequestTimeout = 2 * time.Second })
 	if _, err := c.GetDomain(context.Background()); err != nil {
 		t.Fatal(err)
 	}
