@@ -71,17 +71,18 @@ type Phase struct {
 	// PeakRSS is the largest high-water mark (VmHWM) of the provider
 	// processes Terraform started for the command, in bytes.
 	PeakRSS int64
-	// Processes is how many provider processes Terraform started.
-	Processes int
 	// ProviderCPU is the CPU time (user + system) of those processes, and
 	// TerraformCPU that of Terraform itself.
 	ProviderCPU, TerraformCPU time.Duration
 	// TerraformRSS is Terraform's own high-water mark, in bytes.
 	TerraformRSS int64
-	// RequestTime is the median time the emulator took to answer a request
-	// (its added latency included): the round trip the client saw, less
-	// loopback.
-	RequestTime time.Duration
+}
+
+// procStats is what watchProcesses saw of the processes of one command.
+type procStats struct {
+	peakRSS      int64         // bytes, largest VmHWM of a provider process
+	cpu          time.Duration // provider processes, user + system
+	terraformRSS int64         // bytes
 }
 
 // Requests is the number of calls to the domain endpoint.
@@ -225,14 +226,13 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 		err := cmd.Wait()
 		phase.Wall = time.Since(start)
 		stats := procs.stop()
-		phase.PeakRSS, phase.Processes, phase.ProviderCPU, phase.TerraformRSS = stats.peakRSS, stats.processes, stats.cpu, stats.terraformRSS
+		phase.PeakRSS, phase.ProviderCPU, phase.TerraformRSS = stats.peakRSS, stats.cpu, stats.terraformRSS
 		if ps := cmd.ProcessState; ps != nil {
 			// Terraform's usage includes the provider processes it waited for.
 			phase.TerraformCPU = max(0, ps.UserTime()+ps.SystemTime()-stats.cpu)
 		}
 		phase.GETs, phase.POSTs = emu.Count("GET /"), emu.Count("POST /")
 		phase.RateLimited = emu.FaultStats().RateLimited - limited
-		phase.RequestTime = requests.median()
 		if werr := requests.write(filepath.Join(dir, "requests-"+name+".tsv"), start); werr != nil && err == nil {
 			err = werr
 		}
@@ -332,20 +332,6 @@ func (l *requestLog) reset() {
 	l.mu.Lock()
 	l.entries = nil
 	l.mu.Unlock()
-}
-
-func (l *requestLog) median() time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.entries) == 0 {
-		return 0
-	}
-	d := make([]time.Duration, len(l.entries))
-	for i, e := range l.entries {
-		d[i] = e.end.Sub(e.start)
-	}
-	slices.Sort(d)
-	return d[len(d)/2]
 }
 
 // write saves the log as tab-separated values: arrival (RFC 3339), arrival

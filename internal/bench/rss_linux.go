@@ -21,13 +21,6 @@ type procWatcher struct {
 	stats   procStats
 }
 
-type procStats struct {
-	peakRSS      int64 // bytes, largest VmHWM of a provider process
-	processes    int
-	cpu          time.Duration // provider processes, user + system
-	terraformRSS int64         // bytes
-}
-
 // clockTick is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every
 // Linux platform Go supports.
 const clockTick = 10 * time.Millisecond
@@ -56,7 +49,6 @@ func watchProcesses(binary string, terraformPID int) *procWatcher {
 			select {
 			case <-tick.C:
 			case <-w.stopped:
-				w.stats.processes = len(cpu)
 				for _, t := range cpu {
 					w.stats.cpu += time.Duration(t) * clockTick
 				}

@@ -255,7 +255,7 @@ func (c *Client) log(ctx context.Context, req request, attempt, status int, took
 	c.cfg.Logger.Debug(ctx, "daily API request", fields)
 }
 
-// logBody redacts before truncating, so a cut can never expose part of a secret.
+// logBody is body as logged: at most maxLoggedBody bytes, secrets masked.
 func logBody(body []byte) string {
 	if len(body) <= maxLoggedBody {
 		return string(RedactSecrets(body))
