@@ -308,7 +308,7 @@ func checkRoutes(emu *emulator.Emulator, sc Scenario, want []string) error {
 }
 
 // requestLog records when each request reached the emulator and when it was
-// answered, for the request time and for timelines of a run.
+// answered, for timelines of a run (requests-<phase>.tsv).
 type requestLog struct {
 	mu      sync.Mutex
 	entries []loggedRequest
