@@ -16,7 +16,9 @@ import (
 // a GET of its own when the delay is up; either way no caller waits for it.
 // Finish waits for the last confirmations when the provider stops.
 
-// owing holds the engines of this process that owe confirmations, for FinishAll.
+// owing holds the engines of this process that may owe confirmations, for
+// FinishAll. An engine leaves it only under its write lock with nothing owed,
+// so never while a round writes again what it found undone.
 var owing sync.Map // *Engine → struct{}
 
 // FinishAll waits until every engine of this process has confirmed its
@@ -35,21 +37,12 @@ type owed struct {
 	tries    int       // confirming reads that failed, and re-applies
 }
 
-// owe records c as written at answered. Called under writeMu.
+// owe records c as written at answered, and the engine as one FinishAll
+// waits for. Called under writeMu.
 func (e *Engine) owe(c *change, answered time.Time) {
-	e.setOwed(append(e.owed, owed{change: c, answered: answered, tries: c.reapplies}))
+	e.owed = append(e.owed, owed{change: c, answered: answered, tries: c.reapplies})
+	owing.Store(e, struct{}{})
 	e.armConfirm()
-}
-
-// setOwed replaces the owed confirmations. Called under writeMu.
-func (e *Engine) setOwed(o []owed) {
-	e.owed = o
-	e.owedCount.Store(int64(len(o)))
-	if len(o) == 0 {
-		owing.Delete(e)
-	} else {
-		owing.Store(e, struct{}{})
-	}
 }
 
 // recheck settles the confirmations that a read started at readAt can
@@ -57,7 +50,7 @@ func (e *Engine) setOwed(o []owed) {
 // caller's round. Called under writeMu.
 func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 	var again []*change
-	e.setOwed(slices.DeleteFunc(e.owed, func(o owed) bool {
+	e.owed = slices.DeleteFunc(e.owed, func(o owed) bool {
 		switch {
 		case readAt.Sub(o.answered) < e.opts.VerifyDelay:
 			return false // too early to tell
@@ -68,7 +61,7 @@ func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 		}
 		again = append(again, o.change.reapply(o.tries+1))
 		return true
-	}))
+	})
 	return again
 }
 
@@ -110,6 +103,9 @@ func (e *Engine) confirmDue() {
 		}
 	}
 	e.armConfirm()
+	if len(e.owed) == 0 {
+		owing.Delete(e)
+	}
 }
 
 // countFailedRead counts a failed confirming read against every confirmation
@@ -120,7 +116,7 @@ func (e *Engine) countFailedRead() {
 			e.owed[i].tries++
 		}
 	}
-	e.setOwed(slices.DeleteFunc(e.owed, func(o owed) bool { return o.tries >= e.opts.MaxAttempts }))
+	e.owed = slices.DeleteFunc(e.owed, func(o owed) bool { return o.tries >= e.opts.MaxAttempts })
 }
 
 // Finish waits until every write is confirmed by a later read, or ctx is
@@ -137,12 +133,17 @@ func (e *Engine) Finish(ctx context.Context) {
 }
 
 // settled reports whether no confirmation is owed and no round is running,
-// which could be writing again what it found undone. It never waits for
-// the lock: a round may hang on Daily for longer than Finish may wait.
+// which could be writing again what it found undone; a settled engine leaves
+// the ones FinishAll waits for. It never waits for the lock: a round may hang
+// on Daily for longer than Finish may wait.
 func (e *Engine) settled() bool {
-	if e.owedCount.Load() > 0 || !e.writeMu.TryLock() {
+	if !e.writeMu.TryLock() {
 		return false
 	}
 	defer e.writeMu.Unlock()
-	return len(e.owed) == 0
+	if len(e.owed) > 0 {
+		return false
+	}
+	owing.Delete(e)
+	return true
 }

@@ -81,7 +81,6 @@ type Engine struct {
 
 	// Confirmations owed (confirm.go), guarded by writeMu.
 	owed         []owed
-	owedCount    atomic.Int64 // len(owed), for Finish to read without the lock
 	confirmTimer *time.Timer
 }
 
@@ -102,7 +101,7 @@ func New(backend Backend, opts Options) *Engine {
 	if opts.LogContext == nil {
 		opts.LogContext = context.Background()
 	}
-	e := &Engine{backend: backend, opts: opts}
+	e := &Engine{backend: backend, opts: opts, history: newKeyHistory()}
 	if opts.BatchWindow > 0 {
 		gather := gatherer{window: opts.BatchWindow}
 		e.writes = &writeBatcher{gather: gather, write: e.writeBatch}
@@ -140,7 +139,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 		mutate: func(current []Entry, mayBeApplied bool) ([]Entry, error) {
 			i := indexOf(current, spec.Key)
 			if i < 0 {
-				if removed, ok := e.history.removed[array][spec.Key]; ok {
+				if removed, ok := e.history.removed[arrayKey{array, spec.Key}]; ok {
 					return append(slices.Clip(current), spec.apply(&removed)), nil
 				}
 				return append(slices.Clip(current), spec.apply(nil)), nil
@@ -157,7 +156,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 			i := indexOf(entries, spec.Key)
 			return i >= 0 && spec.satisfiedBy(entries[i])
 		},
-		succeeded: func() { e.history.claim(array, spec.Key) },
+		succeeded: func() { e.history.claimed[arrayKey{array, spec.Key}] = true },
 	})
 	if err != nil {
 		return Entry{}, err
@@ -175,14 +174,14 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 		isDelete: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
 			i := indexOf(current, key)
-			if i < 0 || e.history.claimed[array][key] {
+			if i < 0 || e.history.claimed[arrayKey{array, key}] {
 				return current, nil
 			}
-			e.history.remove(array, current[i])
+			e.history.removed[arrayKey{array, key}] = current[i]
 			return slices.Delete(slices.Clone(current), i, i+1), nil
 		},
 		confirmed: func(entries []Entry) bool {
-			return e.history.claimed[array][key] || indexOf(entries, key) < 0
+			return e.history.claimed[arrayKey{array, key}] || indexOf(entries, key) < 0
 		},
 	})
 	return err
@@ -238,11 +237,11 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 // Entries returns the array as Daily holds it. Reads that arrive close
 // together share a single GET.
 func (e *Engine) Entries(ctx context.Context, array string) ([]Entry, error) {
-	if e.reads == nil {
-		snap, err := e.get(ctx)
-		return snap[array], err
+	read := e.get
+	if e.reads != nil {
+		read = e.reads.read
 	}
-	snap, err := e.reads.read(ctx)
+	snap, err := read(ctx)
 	return snap[array], err
 }
 

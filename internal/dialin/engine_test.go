@@ -361,6 +361,47 @@ func TestEntryDroppedByAnotherWriterIsWrittenAgain(t *testing.T) {
 	}
 }
 
+// FinishAll waits for a round that writes again what its confirming read
+// found undone, though nothing is owed while that write is under way.
+func TestFinishAllWaitsForARoundWritingAgain(t *testing.T) {
+	f := newFakeDaily()
+	reapplying, release := make(chan struct{}), make(chan struct{})
+	f.afterPost = func(n int) error {
+		switch n {
+		case 1: // another writer drops our entry
+			f.mu.Lock()
+			f.arrays[client.PinlessDialin] = nil
+			f.mu.Unlock()
+		case 2: // the re-apply is on its way to Daily
+			close(reapplying)
+			<-release
+		}
+		return nil
+	}
+	eng := New(f, testOptions())
+	if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000042", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	<-reapplying
+	finished := make(chan struct{})
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		FinishAll(ctx)
+		close(finished)
+	}()
+	select {
+	case <-finished:
+		t.Fatal("FinishAll returned while the re-apply was still being written")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	<-finished
+	if !f.has(client.PinlessDialin, "+15550000042") {
+		t.Fatal("the re-applied entry is missing")
+	}
+}
+
 // The caller goes back to Terraform on Daily's answer; the confirming read
 // comes later, without it.
 func TestCallerDoesNotWaitForTheConfirmingRead(t *testing.T) {

@@ -41,15 +41,16 @@ func (g gatherer) wait(mu *sync.Mutex, state func() (lastJoin time.Time, size, e
 	for time.Now().Before(deadline) {
 		lastJoin, size, expected := state()
 		quiet := time.Since(lastJoin)
+		full := expected > 0 && size >= expected
 		switch {
-		case expected > 0 && size >= expected && quiet >= g.window/settleFraction,
+		case full && quiet >= g.window/settleFraction,
 			expected == 0 && quiet >= g.window,
 			quiet >= quietWindowsWhenShort*g.window:
 			return
 		}
 		wait := g.window - quiet
 		switch {
-		case expected > 0 && size >= expected:
+		case full:
 			wait = g.window/settleFraction - quiet
 		case wait <= 0:
 			wait = g.window / recheckFraction
