@@ -331,8 +331,14 @@ func (e *Engine) snapshotOf(dom *client.Domain, since time.Time) (snapshot, erro
 }
 
 // DomainID is the id of the domain whose arrays the engine read or wrote
-// last, "" before the first answer.
-func (e *Engine) DomainID() string {
+// last; before the first answer it reads the domain (through the shared reads).
+func (e *Engine) DomainID(ctx context.Context) (string, error) {
+	if id, _ := e.domainID.Load().(string); id != "" {
+		return id, nil
+	}
+	if _, err := e.Entries(ctx, client.PinlessDialin); err != nil {
+		return "", err
+	}
 	id, _ := e.domainID.Load().(string)
-	return id
+	return id, nil
 }

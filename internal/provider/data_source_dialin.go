@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -68,9 +67,9 @@ func (d *dialinDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
-	entries, err := d.data.dialin.Entries(ctx, d.kind.array)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", d.kind.array, err))
+	entries, diags := d.kind.readArray(ctx, d.data.dialin)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
 	model, diags := d.kind.arrayModelOf(entries)

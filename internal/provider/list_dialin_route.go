@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -85,9 +84,9 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
-	if err != nil {
-		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
+	entries, readDiags := r.kind.readArray(ctx, r.data.dialin)
+	diags.Append(readDiags...)
+	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

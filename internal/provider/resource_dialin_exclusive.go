@@ -187,9 +187,9 @@ func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	entries, err := r.data.dialin.Entries(ctx, r.kind.array)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
+	entries, diags := r.kind.readArray(ctx, r.data.dialin)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
 	var stored types.Map
@@ -216,11 +216,12 @@ func (r *exclusiveResource) ImportState(ctx context.Context, req resource.Import
 	}
 	var named types.String
 	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("domain_id"), &named)...)
-	if _, err := r.data.dialin.Entries(ctx, r.kind.array); err != nil {
+	actual, err := r.data.dialin.DomainID(ctx)
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return
 	}
-	if actual := r.data.dialin.DomainID(); named.ValueString() != actual {
+	if named.ValueString() != actual {
 		resp.Diagnostics.AddAttributeError(path.Root("domain_id"), "Identity names another domain",
 			fmt.Sprintf("The identity names domain %s, but the provider's API key selects domain %s. Configure the provider with that domain's API key, or import with domain_id = %q.",
 				named.ValueString(), actual, actual))
@@ -271,18 +272,23 @@ func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, id
 	if diags.HasError() {
 		return diags
 	}
-	model.Routes, diags = withDeclaredSIPPrefixes(model.Routes, declared)
+	model.Routes, diags = withDeclaredSIPPrefixes(ctx, model.Routes, declared)
 	if diags.HasError() {
 		return diags
 	}
 	diags.Append(model.set(ctx, state)...)
-	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{"domain_id": types.StringValue(r.data.dialin.DomainID())})...)
+	domainID, err := r.data.dialin.DomainID(ctx)
+	if err != nil {
+		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
+		return diags
+	}
+	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{"domain_id": types.StringValue(domainID)})...)
 	return diags
 }
 
 // withDeclaredSIPPrefixes sets the name_prefix of each SIP-only route of
 // routes as declared holds it: null unless declared sets it.
-func withDeclaredSIPPrefixes(routes, declared types.Map) (types.Map, diag.Diagnostics) {
+func withDeclaredSIPPrefixes(ctx context.Context, routes, declared types.Map) (types.Map, diag.Diagnostics) {
 	elements, declarations := routes.Elements(), declared.Elements()
 	for key, element := range elements {
 		route, _ := element.(types.Object)
@@ -297,9 +303,9 @@ func withDeclaredSIPPrefixes(routes, declared types.Map) (types.Map, diag.Diagno
 		}
 		attrs := maps.Clone(route.Attributes())
 		attrs["name_prefix"] = prefix
-		elements[key] = types.ObjectValueMust(route.AttributeTypes(context.Background()), attrs)
+		elements[key] = types.ObjectValueMust(route.AttributeTypes(ctx), attrs)
 	}
-	return types.MapValue(routes.ElementType(context.Background()), elements)
+	return types.MapValue(routes.ElementType(ctx), elements)
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.

@@ -282,6 +282,17 @@ func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostic
 	return diags
 }
 
+// readArray reads the whole array as Daily holds it (through the engine's
+// shared reads).
+func (k *arrayKind) readArray(ctx context.Context, engine *dialin.Engine) ([]dialin.Entry, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	entries, err := engine.Entries(ctx, k.array)
+	if err != nil {
+		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", k.array, err))
+	}
+	return entries, diags
+}
+
 // readRoute reads the route with key as Daily holds it (through the
 // engine's shared reads); found is false when the array has none.
 func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
