@@ -140,36 +140,34 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 
 	number := plan.Number.ValueString() // "" when unset: unknown at plan time
 	if number == "" && !plan.isEmpty() {
-		available, err := r.data.client.ListAvailableNumbers(ctx, plan.toAPI())
+		search := plan.toAPI()
+		available, err := r.data.client.ListAvailableNumbers(ctx, search)
 		if err != nil {
 			resp.Diagnostics.AddError("Cannot search for phone numbers", err.Error())
 			return
 		}
 		if len(available) == 0 {
 			resp.Diagnostics.AddError("No phone number for sale matches the search criteria",
-				fmt.Sprintf("Daily offers no number matching %s. Loosen the criteria and apply again.", describeSearch(plan.toAPI())))
+				fmt.Sprintf("Daily offers no number matching %s. Loosen the criteria and apply again.", describeSearch(search)))
 			return
 		}
 		number = available[0].Number
 	}
 
 	bought, err := purchase(ctx, r.data.client, number)
-	switch {
-	case bought != nil && err != nil:
-		// The number is bought: record it as created, so that it is neither
-		// lost nor tainted (a replacement would try to release it, which Daily
-		// refuses for 14 days). The next refresh fills in the details.
-		plan.setPurchased(bought)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
+	if bought == nil {
+		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
+		return
+	}
+	plan.setPurchased(bought)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
+	if err != nil {
+		// The number is bought: it is recorded as created, so that it is
+		// neither lost nor tainted (a replacement would try to release it,
+		// which Daily refuses for 14 days). The next refresh fills in the details.
 		resp.Diagnostics.AddWarning("Phone number bought, details not read yet",
 			err.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
-	case err != nil:
-		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
-	default:
-		plan.setPurchased(bought)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-		resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
 	}
 }
 
