@@ -61,17 +61,32 @@ func (e Entry) Key() string {
 	if e.key != "" {
 		return e.key
 	}
-	if n := e.String("phone_number"); n != "" {
-		return n
+	return RouteKey(e.String("phone_number"), e.String("name_prefix"))
+}
+
+// RouteKey is the key of the route with this phone number or, for a SIP-only
+// route (no number), this name_prefix: SIPKeyPrefix followed by it.
+func RouteKey(phoneNumber, namePrefix string) string {
+	if phoneNumber != "" {
+		return phoneNumber
 	}
-	return SIPKeyPrefix + e.String("name_prefix")
+	return SIPKeyPrefix + namePrefix
+}
+
+// SplitKey is RouteKey undone: the phone number of a key, or for a SIP key
+// its name_prefix; the other is "".
+func SplitKey(key string) (phoneNumber, namePrefix string) {
+	if prefix, ok := strings.CutPrefix(key, SIPKeyPrefix); ok {
+		return "", prefix
+	}
+	return key, ""
 }
 
 // KeyFields returns the fields an entry with key must hold: its phone_number,
 // or for a SIP key its name_prefix.
 func KeyFields(key string) map[string]json.RawMessage {
 	field, value := "phone_number", key
-	if prefix, ok := strings.CutPrefix(key, SIPKeyPrefix); ok {
+	if number, prefix := SplitKey(key); number == "" {
 		field, value = "name_prefix", prefix
 	}
 	raw, _ := json.Marshal(value) // a string always marshals

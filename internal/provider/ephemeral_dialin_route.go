@@ -72,10 +72,7 @@ func (r *routeEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := number.ValueString()
-	if number.IsNull() {
-		key = dialin.SIPKeyPrefix + prefix.ValueString()
-	}
+	key := dialin.RouteKey(number.ValueString(), prefix.ValueString())
 	entry, found, diags := r.kind.readRoute(ctx, r.data.dialin, key)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -30,7 +29,7 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, values m
 // for a SIP-only route its name_prefix. Neither can change in place.
 func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 	number, prefix := types.StringValue(key), types.StringNull()
-	if p, ok := strings.CutPrefix(key, dialin.SIPKeyPrefix); ok {
+	if n, p := dialin.SplitKey(key); n == "" {
 		number, prefix = types.StringNull(), types.StringValue(p)
 	}
 	if !k.sipOnly {
@@ -46,8 +45,8 @@ func routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, s
 	if sipOnly {
 		diags.Append(identity.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
 	}
-	if number.IsNull() && !prefix.IsNull() {
-		return dialin.SIPKeyPrefix + prefix.ValueString(), diags
+	if number.IsNull() && prefix.IsNull() {
+		return "", diags
 	}
-	return number.ValueString(), diags
+	return dialin.RouteKey(number.ValueString(), prefix.ValueString()), diags
 }

@@ -330,10 +330,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 // key identifies the planned route in its array: its phone number, or for a
 // SIP-only route dialin.SIPKeyPrefix followed by its name_prefix.
 func (r *routeResource) key(values map[string]attr.Value) string {
-	if number := values["phone_number"]; !number.IsNull() {
-		return stringValue(number)
-	}
-	return dialin.SIPKeyPrefix + stringValue(values["name_prefix"])
+	return dialin.RouteKey(stringValue(values["phone_number"]), stringValue(values["name_prefix"]))
 }
 
 // setState sets the whole state from the entry as Daily holds it; known holds
