@@ -583,6 +583,29 @@ func TestRenamedRouteKeepsItsEntryInEveryOrder(t *testing.T) {
 	}
 }
 
+// A rename whose delete and create share a batch writes nothing when the
+// entry already matches, and settles in that one round.
+func TestRenameInOneBatchSettlesInOneRound(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	opts := testOptions()
+	opts.BatchWindow = 200 * time.Millisecond // both calls surely join the first batch
+	eng := New(f, opts)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var createErr, deleteErr error
+	wg.Go(func() {
+		_, createErr = eng.Create(ctx, client.PinlessDialin, routeSpec("+15550000001", "https://other.example/hook"))
+	})
+	wg.Go(func() { deleteErr = eng.Delete(ctx, client.PinlessDialin, "+15550000001") })
+	wg.Wait()
+	if createErr != nil || deleteErr != nil {
+		t.Fatalf("create: %v, delete: %v", createErr, deleteErr)
+	}
+	if gets, posts := f.counts(); gets != 1 || posts != 0 {
+		t.Errorf("%d GETs and %d POSTs, want 1 and 0", gets, posts)
+	}
+}
+
 // Only a key claimed in this engine's lifetime is protected from a delete.
 func TestDeleteRemovesAnUnclaimedRoute(t *testing.T) {
 	f := newFakeDaily(unmanaged)

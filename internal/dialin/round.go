@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -58,7 +57,7 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	}
 	changed := after.changedSince(before)
 	if len(changed) == 0 {
-		return settle(live, after), false, nil
+		return settle(live, after, nil), false, nil
 	}
 
 	dom, err := e.backend.SetDialinArrays(ctx, changed)
@@ -79,61 +78,54 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	}
 	// Daily's answer confirms a change to its caller, who goes back to
 	// Terraform; a later read confirms it again (confirm.go).
-	inWrite, missing := partition(live, written)
-	for _, c := range inWrite {
+	return settle(live, written, func(c *change) {
 		if !c.exclusive {
 			e.owe(c, answered) // before the caller returns, so that Finish waits for it
 		}
-		c.succeed(written[c.array])
-	}
-	return missing, false, nil
+	}), false, nil
 }
 
 // applyChanges makes each change on a copy of before and returns the result
 // with the changes still live; a change whose mutate fails is finished with
-// that error.
+// that error. Deletes go first: a create of the same key in the batch then
+// starts from the entry the delete removed (see keyHistory).
 func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 	after := before.clone()
 	live := make([]*change, 0, len(batch))
-	batch = slices.Clone(batch)
-	slices.SortStableFunc(batch, func(a, b *change) int {
-		switch {
-		case a.isDelete == b.isDelete:
-			return 0
-		case a.isDelete:
-			return -1
+	for _, deletes := range []bool{true, false} {
+		for _, c := range batch {
+			if c.isDelete != deletes {
+				continue
+			}
+			next, err := c.mutate(after[c.array], c.mayBeApplied)
+			if err != nil {
+				c.finish(nil, err)
+				continue
+			}
+			after[c.array] = next
+			live = append(live, c)
 		}
-		return 1
-	})
-	for _, c := range batch {
-		next, err := c.mutate(after[c.array], c.mayBeApplied)
-		if err != nil {
-			c.finish(nil, err)
-			continue
-		}
-		after[c.array] = next
-		live = append(live, c)
 	}
 	return after, live
 }
 
-// partition splits changes into those snap confirms and those it does not.
-func partition(changes []*change, snap snapshot) (confirmed, missing []*change) {
-	for _, c := range changes {
-		if c.confirmed(snap[c.array]) {
-			confirmed = append(confirmed, c)
-		} else {
-			missing = append(missing, c)
+// settle finishes the changes confirmed in snap, calling confirmed first for
+// each (if not nil), and returns the others. Deletes are judged last: one
+// whose key a create of the same batch claims is then confirmed too.
+func settle(changes []*change, snap snapshot, confirmed func(*change)) (unconfirmed []*change) {
+	for _, deletes := range []bool{false, true} {
+		for _, c := range changes {
+			switch {
+			case c.isDelete != deletes:
+			case !c.confirmed(snap[c.array]):
+				unconfirmed = append(unconfirmed, c)
+			default:
+				if confirmed != nil {
+					confirmed(c)
+				}
+				c.succeed(snap[c.array])
+			}
 		}
-	}
-	return confirmed, missing
-}
-
-// settle finishes the changes confirmed in snap and returns the others.
-func settle(changes []*change, snap snapshot) []*change {
-	confirmed, unconfirmed := partition(changes, snap)
-	for _, c := range confirmed {
-		c.succeed(snap[c.array])
 	}
 	return unconfirmed
 }
