@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/provider"
@@ -55,10 +56,11 @@ func main() {
 	if debugMode {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/daily-tf/daily", provider.NewServer(fullVersion(version, commit, buildRevision())), opts...)
+	server := provider.NewServer(fullVersion(version, commit, buildRevision()))
+	err := tf6server.Serve("registry.terraform.io/daily-tf/daily", func() tfprotov6.ProviderServer { return server }, opts...)
 
 	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
-	provider.FinishWrites(ctx)
+	server.FinishWrites(ctx)
 	cancel()
 	if err != nil {
 		log.Fatal(err)

@@ -7,12 +7,12 @@ import (
 	"time"
 )
 
-// writeBatcher queues changes and hands them to write in batches, one batch
-// at a time; changes that arrive while a batch is being written go into the
-// next one.
-type writeBatcher struct {
+// batcher queues changes and hands them to run in batches, one batch at a
+// time; changes that arrive while a batch is being written go into the next
+// one.
+type batcher struct {
 	gather gatherer
-	write  func(batch []*change)
+	run    func(batch []*change)
 
 	mu           sync.Mutex
 	queue        []*change
@@ -21,7 +21,7 @@ type writeBatcher struct {
 	flushing     bool
 }
 
-func (b *writeBatcher) add(c *change) {
+func (b *batcher) add(c *change) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.queue = append(b.queue, c)
@@ -33,7 +33,7 @@ func (b *writeBatcher) add(c *change) {
 }
 
 // withdraw removes c if it is still queued, reporting whether it was.
-func (b *writeBatcher) withdraw(c *change) bool {
+func (b *batcher) withdraw(c *change) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	i := slices.Index(b.queue, c)
@@ -45,7 +45,7 @@ func (b *writeBatcher) withdraw(c *change) bool {
 }
 
 // flush writes queued changes in batches until none are left.
-func (b *writeBatcher) flush() {
+func (b *batcher) flush() {
 	for {
 		b.mu.Lock()
 		b.gather.wait(&b.mu, func() (time.Time, int, int) { return b.lastArrival, len(b.queue), b.largestBatch })
@@ -58,14 +58,14 @@ func (b *writeBatcher) flush() {
 		}
 		b.largestBatch = max(b.largestBatch, len(batch))
 		b.mu.Unlock()
-		b.write(batch)
+		b.run(batch)
 	}
 }
 
-// writeBatch applies batch under the engine's write lock. The batch outlives
+// runBatch applies batch under the engine's rmw lock. The batch outlives
 // any one caller; its first caller's context still carries the provider's logger.
-func (e *Engine) writeBatch(batch []*change) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
-	e.write(context.WithoutCancel(batch[0].ctx), batch)
+func (e *Engine) runBatch(batch []*change) {
+	e.rmw.Lock()
+	defer e.rmw.Unlock()
+	e.applyBatch(context.WithoutCancel(batch[0].ctx), batch)
 }

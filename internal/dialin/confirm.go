@@ -1,9 +1,7 @@
 package dialin
 
 import (
-	"context"
 	"slices"
-	"sync"
 	"time"
 )
 
@@ -14,47 +12,31 @@ import (
 // has usually written by then, and whatever it undid is written again. That
 // read is the GET of a later round when one starts late enough, and otherwise
 // a GET of its own when the delay is up; either way no caller waits for it.
-// Finish waits for the last confirmations when the provider stops.
+// Engine.Finish waits for the last confirmations when the provider stops.
 
-// owing holds the engines of this process that may owe confirmations, for
-// FinishAll. An engine leaves it only under its write lock with nothing owed,
-// so never while a round writes again what it found undone.
-var owing sync.Map // *Engine → struct{}
-
-// FinishAll waits until every engine of this process has confirmed its
-// writes, or ctx is done (see Engine.Finish).
-func FinishAll(ctx context.Context) {
-	owing.Range(func(e, _ any) bool {
-		e.(*Engine).Finish(ctx) //nolint:forcetypeassert // only engines are stored
-		return true
-	})
-}
-
-// owed is a change waiting for its confirming read.
-type owed struct {
+// pendingConfirmation is a change waiting for its confirming read.
+type pendingConfirmation struct {
 	change   *change
 	answered time.Time // when Daily answered the write
 	tries    int       // confirming reads that failed, and re-applies
 }
 
-// owe records c as written at answered, and the engine as one FinishAll
-// waits for. Called under writeMu.
-func (e *Engine) owe(c *change, answered time.Time) {
-	e.owed = append(e.owed, owed{change: c, answered: answered, tries: c.reapplies})
-	owing.Store(e, struct{}{})
+// awaitConfirmation records c as written at answered. Called under rmw.
+func (e *Engine) awaitConfirmation(c *change, answered time.Time) {
+	e.unconfirmed = append(e.unconfirmed, pendingConfirmation{change: c, answered: answered, tries: c.reapplies})
 	e.armConfirm()
 }
 
 // recheck settles the confirmations that a read started at readAt can
 // give, and returns the changes it finds undone, to be written again by the
-// caller's round. Called under writeMu.
+// caller's round. Called under rmw.
 func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 	var again []*change
-	e.owed = slices.DeleteFunc(e.owed, func(o owed) bool {
+	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(o pendingConfirmation) bool {
 		switch {
 		case readAt.Sub(o.answered) < e.opts.VerifyDelay:
 			return false // too early to tell
-		case o.change.confirmed(snap[o.change.array]):
+		case o.change.confirmed(snap.arrays[o.change.array]):
 			return true
 		case o.tries+1 >= e.opts.MaxAttempts:
 			return true // another writer keeps undoing it: the next plan shows the drift
@@ -75,12 +57,12 @@ func (c *change) reapply(tries int) *change {
 }
 
 // armConfirm makes sure a confirming read happens when the oldest owed
-// confirmation is due, unless a round reads before. Called under writeMu.
+// confirmation is due, unless a round reads before. Called under rmw.
 func (e *Engine) armConfirm() {
-	if len(e.owed) == 0 || e.confirmTimer != nil {
+	if len(e.unconfirmed) == 0 || e.confirmTimer != nil {
 		return
 	}
-	due := time.Until(e.owed[0].answered.Add(e.opts.VerifyDelay))
+	due := time.Until(e.unconfirmed[0].answered.Add(e.opts.VerifyDelay))
 	e.confirmTimer = time.AfterFunc(max(due, 0), e.confirmDue)
 }
 
@@ -88,10 +70,10 @@ func (e *Engine) armConfirm() {
 // round did meanwhile. A failed read counts against each of them; changes
 // found undone are written again.
 func (e *Engine) confirmDue() {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
+	e.rmw.Lock()
+	defer e.rmw.Unlock()
 	e.confirmTimer = nil
-	if len(e.owed) > 0 && time.Since(e.owed[0].answered) >= e.opts.VerifyDelay {
+	if len(e.unconfirmed) > 0 && time.Since(e.unconfirmed[0].answered) >= e.opts.VerifyDelay {
 		// No caller waits: its context may be gone already.
 		ctx := e.opts.LogContext
 		remaining, _, err := e.round(ctx, nil)
@@ -99,51 +81,19 @@ func (e *Engine) confirmDue() {
 			e.countFailedRead()
 		}
 		if len(remaining) > 0 {
-			e.write(ctx, remaining)
+			e.applyBatch(ctx, remaining)
 		}
 	}
 	e.armConfirm()
-	if len(e.owed) == 0 {
-		owing.Delete(e)
-	}
 }
 
 // countFailedRead counts a failed confirming read against every confirmation
-// due, and drops those that have had MaxAttempts. Called under writeMu.
+// due, and drops those that have had MaxAttempts. Called under rmw.
 func (e *Engine) countFailedRead() {
-	for i := range e.owed {
-		if time.Since(e.owed[i].answered) >= e.opts.VerifyDelay {
-			e.owed[i].tries++
+	for i := range e.unconfirmed {
+		if time.Since(e.unconfirmed[i].answered) >= e.opts.VerifyDelay {
+			e.unconfirmed[i].tries++
 		}
 	}
-	e.owed = slices.DeleteFunc(e.owed, func(o owed) bool { return o.tries >= e.opts.MaxAttempts })
-}
-
-// Finish waits until every write is confirmed by a later read, or ctx is
-// done. A provider calls it when Terraform stops it, right after the last
-// change of an apply.
-func (e *Engine) Finish(ctx context.Context) {
-	for !e.settled() {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(max(e.opts.VerifyDelay/4, time.Millisecond)):
-		}
-	}
-}
-
-// settled reports whether no confirmation is owed and no round is running,
-// which could be writing again what it found undone; a settled engine leaves
-// the ones FinishAll waits for. It never waits for the lock: a round may hang
-// on Daily for longer than Finish may wait.
-func (e *Engine) settled() bool {
-	if !e.writeMu.TryLock() {
-		return false
-	}
-	defer e.writeMu.Unlock()
-	if len(e.owed) > 0 {
-		return false
-	}
-	owing.Delete(e)
-	return true
+	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(o pendingConfirmation) bool { return o.tries >= e.opts.MaxAttempts })
 }

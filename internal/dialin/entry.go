@@ -1,7 +1,3 @@
-// Package dialin applies per-route changes to the domain's dial-in arrays
-// (pinless_dialin, pin_dialin), which Daily only accepts whole. It serializes
-// and batches concurrent changes, re-sends every untouched entry exactly as
-// Daily returned it, and confirms each change by reading the result back.
 package dialin
 
 import (
@@ -46,8 +42,8 @@ func newEntry(fields map[string]json.RawMessage) Entry {
 	return e
 }
 
-// String returns a string field, or "" when it is absent or not a string.
-func (e Entry) String(field string) string {
+// Text returns a string field, or "" when it is absent or not a string.
+func (e Entry) Text(field string) string {
 	var s string
 	if raw, ok := e.Fields[field]; ok {
 		_ = json.Unmarshal(raw, &s)
@@ -61,7 +57,7 @@ func (e Entry) Key() string {
 	if e.key != "" {
 		return e.key
 	}
-	return RouteKey(e.String("phone_number"), e.String("name_prefix"))
+	return RouteKey(e.Text("phone_number"), e.Text("name_prefix"))
 }
 
 // RouteKey is the key of the route with this phone number or, for a SIP-only

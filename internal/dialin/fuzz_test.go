@@ -67,11 +67,11 @@ func FuzzSnapshot(f *testing.F) {
 	f.Add([]byte(`{"a":1}`), []byte(`[1,2]`))
 	f.Fuzz(func(t *testing.T, pinless, pin []byte) {
 		dom := &client.Domain{DomainName: "d", Config: map[string]json.RawMessage{client.PinlessDialin: pinless, client.PinDialin: pin}}
-		snap, err := snapshotOf(dom)
+		snap, err := parseSnapshot(dom)
 		if err != nil {
 			return
 		}
-		for array, entries := range snap {
+		for array, entries := range snap.arrays {
 			for _, e := range entries {
 				if !json.Valid(e.Raw) || e.Fields == nil && string(e.Raw) != "null" {
 					t.Fatalf("%s: bad entry %s", array, e.Raw)

@@ -24,6 +24,7 @@ type readSharer struct {
 	mostReads int       // readers of the busiest GET so far
 	latest    snapshot  // Daily's last answer
 	latestAt  time.Time
+	latestSet bool
 }
 
 // remember keeps snap, which reflects every change made before at, for
@@ -32,8 +33,15 @@ func (s *readSharer) remember(snap snapshot, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if at.After(s.latestAt) {
-		s.latest, s.latestAt = snap, at
+		s.latest, s.latestAt, s.latestSet = snap, at, true
 	}
+}
+
+// lastDomainID is the domain id of Daily's last answer, "" before the first.
+func (s *readSharer) lastDomainID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latest.domainID
 }
 
 type readCall struct {
@@ -48,7 +56,7 @@ type readCall struct {
 // shared GET, starting it if there is none.
 func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	s.mu.Lock()
-	if s.latest != nil && time.Since(s.latestAt) < s.maxAge {
+	if s.latestSet && time.Since(s.latestAt) < s.maxAge {
 		defer s.mu.Unlock()
 		return s.latest, nil
 	}
@@ -65,7 +73,7 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	case <-call.done:
 		return call.snap, call.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return snapshot{}, ctx.Err()
 	}
 }
 

@@ -10,9 +10,10 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
-// write applies batch in rounds of one GET and one POST until every change
-// is confirmed or has failed, and delivers each change's own outcome.
-func (e *Engine) write(ctx context.Context, batch []*change) {
+// applyBatch applies batch in rounds of one GET and one POST until every
+// change is confirmed or has failed, and delivers each change's own outcome.
+// Called under rmw.
+func (e *Engine) applyBatch(ctx context.Context, batch []*change) {
 	for attempt := 1; ; attempt++ {
 		remaining, rejected, err := e.round(ctx, batch)
 		switch {
@@ -21,17 +22,17 @@ func (e *Engine) write(ctx context.Context, batch []*change) {
 		case rejected && len(remaining) > 1:
 			// Daily refused the combined write: find out whose change it was.
 			for _, c := range remaining {
-				e.write(ctx, []*change{c})
+				e.applyBatch(ctx, []*change{c})
 			}
 			return
 		case err != nil && !client.IsRetryable(err):
-			finishAll(remaining, err)
+			failAll(remaining, err)
 			return
 		case attempt >= e.opts.MaxAttempts:
 			if err == nil {
 				err = errors.New("another writer kept overwriting the array")
 			}
-			finishAll(remaining, fmt.Errorf("dial-in change not confirmed after %d attempts: %w", attempt, err))
+			failAll(remaining, fmt.Errorf("dial-in change not confirmed after %d attempts: %w", attempt, err))
 			return
 		}
 		batch = remaining
@@ -57,7 +58,7 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	}
 	changed := after.changedSince(before)
 	if len(changed) == 0 {
-		return settle(live, after, nil), false, nil
+		return finishConfirmed(live, after, nil), false, nil
 	}
 
 	dom, err := e.backend.SetDialinArrays(ctx, changed)
@@ -72,15 +73,15 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		return live, false, err
 	}
 	answered := time.Now()
-	written, err := e.snapshotOf(dom, answered)
+	written, err := e.remember(dom, answered)
 	if err != nil {
 		return live, false, err
 	}
 	// Daily's answer confirms a change to its caller, who goes back to
 	// Terraform; a later read confirms it again (confirm.go).
-	return settle(live, written, func(c *change) {
+	return finishConfirmed(live, written, func(c *change) {
 		if !c.exclusive {
-			e.owe(c, answered) // before the caller returns, so that Finish waits for it
+			e.awaitConfirmation(c, answered) // before the caller returns, so that Finish waits for it
 		}
 	}), false, nil
 }
@@ -97,40 +98,40 @@ func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 			if c.isDelete != deletes {
 				continue
 			}
-			next, err := c.mutate(after[c.array], c.mayBeApplied)
+			next, err := c.mutate(after.arrays[c.array], c.mayBeApplied)
 			if err != nil {
 				c.finish(nil, err)
 				continue
 			}
-			after[c.array] = next
+			after.arrays[c.array] = next
 			live = append(live, c)
 		}
 	}
 	return after, live
 }
 
-// settle finishes the changes confirmed in snap, calling confirmed first for
-// each (if not nil), and returns the others. Deletes are judged last: one
-// whose key a create of the same batch claims is then confirmed too.
-func settle(changes []*change, snap snapshot, confirmed func(*change)) (unconfirmed []*change) {
+// finishConfirmed finishes the changes confirmed in snap, calling confirmed
+// first for each (if not nil), and returns the others. Deletes are judged
+// last: one whose key a create of the same batch claims is then confirmed too.
+func finishConfirmed(changes []*change, snap snapshot, confirmed func(*change)) (unconfirmed []*change) {
 	for _, deletes := range []bool{false, true} {
 		for _, c := range changes {
 			switch {
 			case c.isDelete != deletes:
-			case !c.confirmed(snap[c.array]):
+			case !c.confirmed(snap.arrays[c.array]):
 				unconfirmed = append(unconfirmed, c)
 			default:
 				if confirmed != nil {
 					confirmed(c)
 				}
-				c.succeed(snap[c.array])
+				c.succeed(snap.arrays[c.array])
 			}
 		}
 	}
 	return unconfirmed
 }
 
-func finishAll(changes []*change, err error) {
+func failAll(changes []*change, err error) {
 	for _, c := range changes {
 		c.finish(nil, err)
 	}

@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
@@ -67,7 +70,8 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 			// Without a sink, the provider would log at TRACE to stderr.
 			tf6server.WithLoggingSink(t),
 		}, serveOpts...)
-		err := tf6server.Serve(providerAddress(), NewServer("test"), opts...)
+		server := newTestServer()
+		err := tf6server.Serve(providerAddress(), func() tfprotov6.ProviderServer { return server }, opts...)
 		if err != nil {
 			t.Error(err)
 		}
@@ -140,14 +144,36 @@ func (w *cliWorkdir) tryApply() error {
 	return w.tf.Apply(context.Background(), w.reattach)
 }
 
+// servedInProcess holds every provider server this test process started.
+var servedInProcess struct {
+	sync.Mutex
+	servers []*Server
+}
+
+// newTestServer starts a provider server for a test, as Terraform starts a
+// provider process.
+func newTestServer() *Server {
+	s := NewServer("test")
+	servedInProcess.Lock()
+	defer servedInProcess.Unlock()
+	servedInProcess.servers = append(servedInProcess.servers, s)
+	return s
+}
+
 // finishWrites does what the provider's main does when Terraform stops it
 // after a command, and Terraform waits for: it lets the last writes'
-// confirming reads happen (FinishWrites). A provider served in-process is
-// never stopped, so tests that look at Daily after an apply call this first.
+// confirming reads happen (Server.FinishWrites), for every server of this
+// process. A provider served in-process is never stopped, so tests that look
+// at Daily after an apply call this first.
 func finishWrites() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	FinishWrites(ctx)
+	servedInProcess.Lock()
+	servers := slices.Clone(servedInProcess.servers)
+	servedInProcess.Unlock()
+	for _, s := range servers {
+		s.FinishWrites(ctx)
+	}
 }
 
 // importInstance runs terraform import for one resource instance.

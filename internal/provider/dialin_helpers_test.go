@@ -162,7 +162,7 @@ func hmacsOf(emu dialinStore, array string) map[string]string {
 	out := map[string]string{}
 	for _, raw := range emu.DialinArray(array) {
 		entry, err := dialin.ParseEntry(raw)
-		if hmac := entry.String("hmac"); err == nil && hmac != "" {
+		if hmac := entry.Text("hmac"); err == nil && hmac != "" {
 			out[entry.Key()] = hmac
 		}
 	}

@@ -92,10 +92,10 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	}
 	entries = slices.DeleteFunc(slices.Clone(entries), func(e dialin.Entry) bool {
 		// A SIP-only route has no phone number, so any prefix excludes it.
-		if !prefix.IsNull() && !strings.HasPrefix(e.String("phone_number"), prefix.ValueString()) {
+		if !prefix.IsNull() && !strings.HasPrefix(e.Text("phone_number"), prefix.ValueString()) {
 			return true
 		}
-		return !host.IsNull() && !strings.EqualFold(hostOf(e.String(webhookField)), host.ValueString())
+		return !host.IsNull() && !strings.EqualFold(hostOf(e.Text(webhookField)), host.ValueString())
 	})
 	slices.SortFunc(entries, func(a, b dialin.Entry) int { return cmp.Compare(a.Key(), b.Key()) })
 	entries = atMost(entries, req.Limit)

@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -46,6 +48,9 @@ func New(version string) func() provider.Provider {
 
 type dailyProvider struct {
 	version string
+	// engines are the dial-in engines of every configuration of this
+	// provider instance: Terraform configures it anew for each walk.
+	engines engineSet
 }
 
 type providerModel struct {
@@ -151,7 +156,7 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	data := &providerData{
 		client: c,
-		dialin: dialin.New(c, dialin.Options{BatchWindow: batchWindow, LogContext: backgroundLogContext()}),
+		dialin: p.engines.add(dialin.New(c, dialin.Options{BatchWindow: batchWindow, LogContext: backgroundLogContext()})),
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
@@ -189,6 +194,30 @@ func (p *dailyProvider) ListResources(_ context.Context) []func() list.ListResou
 		newPhoneNumberListResource,
 		newPinlessDialinRouteListResource,
 		newPinDialinRouteListResource,
+	}
+}
+
+// engineSet holds engines whose last writes are to be confirmed before the
+// process exits.
+type engineSet struct {
+	mu      sync.Mutex
+	engines []*dialin.Engine
+}
+
+func (s *engineSet) add(e *dialin.Engine) *dialin.Engine {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.engines = append(s.engines, e)
+	return e
+}
+
+// finish waits until every engine's writes are confirmed, or ctx is done.
+func (s *engineSet) finish(ctx context.Context) {
+	s.mu.Lock()
+	engines := slices.Clone(s.engines)
+	s.mu.Unlock()
+	for _, e := range engines {
+		e.Finish(ctx)
 	}
 }
 

@@ -24,7 +24,7 @@ import (
 // testAccProtoV6ProviderFactories runs the provider inside the test process,
 // so that tests can reach an in-process emulator and inspect it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"daily": func() (tfprotov6.ProviderServer, error) { return NewServer("test")(), nil },
+	"daily": func() (tfprotov6.ProviderServer, error) { return newTestServer(), nil },
 }
 
 // accEnv is the Daily API an acceptance test runs against: a fresh emulator

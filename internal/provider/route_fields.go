@@ -359,7 +359,7 @@ func decodeField(e dialin.Entry, field string, typ attr.Type) attr.Value {
 	if !present {
 		return types.StringNull()
 	}
-	return types.StringValue(e.String(field))
+	return types.StringValue(e.Text(field))
 }
 
 // attributeTypes returns the attribute types of an object type, such as a

@@ -1,0 +1,68 @@
+package dialin
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+)
+
+// A renamed for_each key destroys a route at one address and creates it at
+// another in the same walk, in either order or in one batch: the route stays,
+// with its hmac, sip_uri and unknown fields.
+func TestRenamedRouteKeepsItsEntryInEveryOrder(t *testing.T) {
+	const key = "+15550000001"
+	spec := routeSpec(key, "https://other.example/hook") // as unmanaged holds it
+	for _, order := range []string{"create first", "delete first", "one batch"} {
+		t.Run(order, func(t *testing.T) {
+			f := newFakeDaily(unmanaged)
+			eng := New(f, testOptions())
+			ctx := context.Background()
+			var createErr, deleteErr error
+			switch order {
+			case "create first":
+				_, createErr = eng.Create(ctx, client.PinlessDialin, spec)
+				deleteErr = eng.Delete(ctx, client.PinlessDialin, key)
+			case "delete first":
+				deleteErr = eng.Delete(ctx, client.PinlessDialin, key)
+				_, createErr = eng.Create(ctx, client.PinlessDialin, spec)
+			case "one batch":
+				var wg sync.WaitGroup
+				wg.Go(func() { _, createErr = eng.Create(ctx, client.PinlessDialin, spec) })
+				wg.Go(func() { deleteErr = eng.Delete(ctx, client.PinlessDialin, key) })
+				wg.Wait()
+			}
+			if createErr != nil || deleteErr != nil {
+				t.Fatalf("create: %v, delete: %v", createErr, deleteErr)
+			}
+			if got := f.raw(client.PinlessDialin); got != "["+unmanaged+"]" {
+				t.Errorf("array is %s, want the entry unchanged: [%s]", got, unmanaged)
+			}
+		})
+	}
+}
+
+// A rename whose delete and create share a batch writes nothing when the
+// entry already matches, and settles in that one round.
+func TestRenameInOneBatchSettlesInOneRound(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	opts := testOptions()
+	opts.BatchWindow = 200 * time.Millisecond // both calls surely join the first batch
+	eng := New(f, opts)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var createErr, deleteErr error
+	wg.Go(func() {
+		_, createErr = eng.Create(ctx, client.PinlessDialin, routeSpec("+15550000001", "https://other.example/hook"))
+	})
+	wg.Go(func() { deleteErr = eng.Delete(ctx, client.PinlessDialin, "+15550000001") })
+	wg.Wait()
+	if createErr != nil || deleteErr != nil {
+		t.Fatalf("create: %v, delete: %v", createErr, deleteErr)
+	}
+	if gets, posts := f.counts(); gets != 1 || posts != 0 {
+		t.Errorf("%d GETs and %d POSTs, want 1 and 0", gets, posts)
+	}
+}
