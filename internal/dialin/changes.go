@@ -16,9 +16,9 @@ func (e *ExistsError) Error() string {
 }
 
 // Create adds a route and fails with *ExistsError if its key is taken by an
-// entry that differs from spec. An entry that already matches spec is taken
-// as it is (hmac and all): typically one an earlier, failed apply wrote but
-// could not confirm, and taking it over changes nothing.
+// entry that differs from spec. An entry that already holds spec's values is
+// taken as it is (hmac and all): typically one an earlier, failed apply
+// wrote but could not confirm, and taking it over changes nothing.
 func (e *Engine) Create(ctx context.Context, array string, spec RouteSpec) (Entry, error) {
 	return e.put(ctx, array, spec, true)
 }
@@ -29,9 +29,11 @@ func (e *Engine) Put(ctx context.Context, array string, spec RouteSpec) (Entry, 
 }
 
 func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNew bool) (Entry, error) {
+	key := spec.Key // spec itself is the change's from here on: pinned under rmw
 	entries, err := e.submit(&change{
-		ctx:   ctx,
-		array: array,
+		ctx:      ctx,
+		array:    array,
+		describe: array + " " + key,
 		mutate: func(current []Entry, mayBeApplied bool) ([]Entry, error) {
 			i := indexOf(current, spec.Key)
 			if i < 0 {
@@ -41,7 +43,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 				return append(slices.Clip(current), spec.apply(nil)), nil
 			}
 			// After an ambiguous failure the entry found may be our own.
-			if mustBeNew && !mayBeApplied && !spec.satisfiedBy(current[i]) {
+			if mustBeNew && !mayBeApplied && !spec.holdsValues(current[i]) {
 				return nil, &ExistsError{Array: array, Key: spec.Key}
 			}
 			next := slices.Clone(current)
@@ -52,12 +54,18 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 			i := indexOf(entries, spec.Key)
 			return i >= 0 && spec.satisfiedBy(entries[i])
 		},
+		pin: func(entries []Entry) {
+			if i := indexOf(entries, spec.Key); i >= 0 {
+				spec = spec.pinned(entries[i])
+			}
+		},
 		succeeded: func() { e.history.claimed[arrayKey{array, spec.Key}] = true },
 	})
-	if err != nil {
+	if entries == nil {
 		return Entry{}, err
 	}
-	return entries[indexOf(entries, spec.Key)], nil
+	// With an *UndoneError, the change is done but others were undone.
+	return entries[indexOf(entries, key)], err
 }
 
 // Delete removes the route with key; a route already gone is not an error,
@@ -67,6 +75,7 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 	_, err := e.submit(&change{
 		ctx:      ctx,
 		array:    array,
+		describe: array + " " + key,
 		isDelete: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
 			i := indexOf(current, key)
@@ -86,10 +95,11 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 // ReplaceAll makes the array hold exactly specs. Entries that stay keep their
 // place, their unmanaged fields and, unless a spec sets one, their hmac.
 func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec) ([]Entry, error) {
+	specs = slices.Clone(specs) // pinned below
 	return e.submit(&change{
-		ctx:       ctx,
-		array:     array,
-		exclusive: true,
+		ctx:      ctx,
+		array:    array,
+		describe: "the whole " + array + " array",
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
 			wanted := make(map[string]bool, len(specs))
 			for _, s := range specs {
@@ -116,10 +126,7 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 			if len(entries) != len(specs) {
 				return false
 			}
-			byKey := make(map[string]Entry, len(entries))
-			for _, en := range entries {
-				byKey[en.Key()] = en
-			}
+			byKey := byKey(entries)
 			for _, s := range specs {
 				if en, ok := byKey[s.Key]; !ok || !s.satisfiedBy(en) {
 					return false
@@ -127,23 +134,40 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 			}
 			return true
 		},
+		pin: func(entries []Entry) {
+			byKey := byKey(entries)
+			for i, s := range specs {
+				if en, ok := byKey[s.Key]; ok {
+					specs[i] = s.pinned(en)
+				}
+			}
+		},
 	})
+}
+
+func byKey(entries []Entry) map[string]Entry {
+	m := make(map[string]Entry, len(entries))
+	for _, en := range entries {
+		m[en.Key()] = en
+	}
+	return m
 }
 
 // change is one caller's modification of one array.
 type change struct {
-	ctx   context.Context
-	array string
+	ctx      context.Context
+	array    string
+	describe string // names the change in messages
 	// mutate returns the array with the change made. mayBeApplied is true
 	// once a write carrying this change may have reached Daily.
-	mutate    func(current []Entry, mayBeApplied bool) ([]Entry, error)
+	mutate func(current []Entry, mayBeApplied bool) ([]Entry, error)
+	// confirmed reports whether entries hold everything the change decided.
 	confirmed func(entries []Entry) bool
-	// succeeded, if set, runs under the rmw lock when the change is confirmed.
+	// pin, if set, decides from Daily's answer what the change left to
+	// Daily (see RouteSpec.pinned). Called under rmw.
+	pin func(entries []Entry)
+	// succeeded, if set, runs under rmw when Daily's answer holds the change.
 	succeeded func()
-	// exclusive changes own the whole array: they would overwrite any other
-	// writer anyway, so Daily's answer to the write confirms them, without
-	// the confirming re-read that guards changes living beside other writers.
-	exclusive bool
 	// isDelete changes go first in their batch, so that a route removed at
 	// one address and created at another in the same batch keeps its entry.
 	isDelete     bool
@@ -151,6 +175,11 @@ type change struct {
 	// reapplies counts how often a later read found the change undone.
 	reapplies int
 	done      chan outcome
+
+	// Guarded by the engine's mu (see callers.go).
+	delivered bool    // the caller has its outcome
+	answer    []Entry // the array as Daily last showed it holding the change
+	failure   error   // why the change failed, if it did
 }
 
 type outcome struct {
@@ -158,22 +187,11 @@ type outcome struct {
 	err     error
 }
 
-func (c *change) finish(entries []Entry, err error) {
-	c.done <- outcome{entries: entries, err: err}
-}
-
-// succeed finishes a change that entries, the array as Daily holds it, confirm.
-func (c *change) succeed(entries []Entry) {
-	if c.succeeded != nil {
-		c.succeeded()
-	}
-	c.finish(entries, nil)
-}
-
 // submit runs c, batched with concurrent changes unless batching is off, and
-// returns the array as Daily holds it once c is confirmed.
+// returns the array as Daily holds it with c made.
 func (e *Engine) submit(c *change) ([]Entry, error) {
 	c.done = make(chan outcome, 1)
+	e.arrive()
 	if e.batches == nil {
 		e.runBatch([]*change{c})
 	} else {
@@ -184,6 +202,7 @@ func (e *Engine) submit(c *change) ([]Entry, error) {
 		return out.entries, out.err
 	case <-c.ctx.Done():
 		if e.batches != nil && e.batches.withdraw(c) {
+			e.withdrawn(c)
 			return nil, c.ctx.Err()
 		}
 		// Already in a write: wait, so the caller learns what happened.

@@ -121,8 +121,8 @@ func TestReplaceAllAdoptsMatchingEntriesWithoutChurn(t *testing.T) {
 		t.Fatalf("got %d entries (%s), want the adopted entry byte-identical", len(entries), f.raw(client.PinlessDialin))
 	}
 
-	if gets, posts := f.counts(); gets != 1 || posts != 1 {
-		t.Errorf("replacing the array: %d GETs and %d POSTs, want 1 and 1 (Daily's answer confirms an exclusive write)", gets, posts)
+	if gets, posts := f.counts(); gets != 2 || posts != 1 {
+		t.Errorf("replacing the array: %d GETs and %d POSTs, want 2 (the write's read and the confirming read) and 1", gets, posts)
 	}
 
 	_, postsBefore := f.counts()

@@ -1,18 +1,17 @@
 package dialin
 
 import (
+	"fmt"
 	"slices"
 	"time"
 )
 
-// A change that lives beside other writers is confirmed twice. Daily's answer
-// to the write confirms it to its caller, who goes back to Terraform at once.
-// A read of the domain at least VerifyDelay after that answer confirms it
-// again: a writer that read the array before our write and wrote after it
-// has usually written by then, and whatever it undid is written again. That
-// read is the GET of a later round when one starts late enough, and otherwise
-// a GET of its own when the delay is up; either way no caller waits for it.
-// Engine.Finish waits for the last confirmations when the provider stops.
+// A write is confirmed twice: by Daily's answer, and by a read of the domain
+// at least VerifyDelay after that answer, which checks everything the change
+// decided (values set, fields removed, the secret it kept). That read is the
+// GET of a later round when one starts late enough, and otherwise a GET of
+// its own when the delay is up (confirmDue). Whatever it finds undone is
+// written again, and confirmed again. Who waits for it: see callers.go.
 
 // pendingConfirmation is a change waiting for its confirming read.
 type pendingConfirmation struct {
@@ -21,43 +20,49 @@ type pendingConfirmation struct {
 	tries    int       // confirming reads that failed, and re-applies
 }
 
-// awaitConfirmation records c as written at answered. Called under rmw.
-func (e *Engine) awaitConfirmation(c *change, answered time.Time) {
-	e.unconfirmed = append(e.unconfirmed, pendingConfirmation{change: c, answered: answered, tries: c.reapplies})
-	e.armConfirm()
-}
-
 // recheck settles the confirmations that a read started at readAt can
 // give, and returns the changes it finds undone, to be written again by the
 // caller's round. Called under rmw.
 func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	var again []*change
-	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(o pendingConfirmation) bool {
+	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(p pendingConfirmation) bool {
+		c := p.change
 		switch {
-		case readAt.Sub(o.answered) < e.opts.VerifyDelay:
+		case readAt.Sub(p.answered) < e.opts.VerifyDelay:
 			return false // too early to tell
-		case o.change.confirmed(snap.arrays[o.change.array]):
+		case c.confirmed(snap.arrays[c.array]):
+			c.answer = snap.arrays[c.array]
 			return true
-		case o.tries+1 >= e.opts.MaxAttempts:
-			return true // another writer keeps undoing it: the next plan shows the drift
 		}
-		again = append(again, o.change.reapply(o.tries+1))
+		e.contested = true
+		if p.tries+1 >= e.opts.MaxAttempts {
+			e.failLocked(c, &KeptUndoingError{Change: c.describe, Times: p.tries + 1})
+			return true
+		}
+		c.reapplies, c.mayBeApplied = p.tries+1, true
+		e.repairing[c] = true
+		again = append(again, c)
 		return true
 	})
+	e.releaseHeld()
 	return again
 }
 
-// reapply is c again, with no caller waiting for it.
-func (c *change) reapply(tries int) *change {
-	again := *c
-	again.done = make(chan outcome, 1)
-	again.mayBeApplied = true
-	again.reapplies = tries
-	return &again
+// KeptUndoingError fails a change that a later read found undone again and
+// again: another writer keeps writing the array as it was.
+type KeptUndoingError struct {
+	Change string
+	Times  int
 }
 
-// armConfirm makes sure a confirming read happens when the oldest owed
-// confirmation is due, unless a round reads before. Called under rmw.
+func (e *KeptUndoingError) Error() string {
+	return fmt.Sprintf("another writer keeps undoing %s: it was written, and a later read found it undone, %d times in a row", e.Change, e.Times)
+}
+
+// armConfirm makes sure a confirming read happens when the oldest pending
+// confirmation is due, unless a round reads before. Called under mu.
 func (e *Engine) armConfirm() {
 	if len(e.unconfirmed) == 0 || e.confirmTimer != nil {
 		return
@@ -72,9 +77,12 @@ func (e *Engine) armConfirm() {
 func (e *Engine) confirmDue() {
 	e.rmw.Lock()
 	defer e.rmw.Unlock()
+	e.mu.Lock()
 	e.confirmTimer = nil
-	if len(e.unconfirmed) > 0 && time.Since(e.unconfirmed[0].answered) >= e.opts.VerifyDelay {
-		// No caller waits: its context may be gone already.
+	due := len(e.unconfirmed) > 0 && time.Since(e.unconfirmed[0].answered) >= e.opts.VerifyDelay
+	e.mu.Unlock()
+	if due {
+		// No caller's context: the callers may have returned already.
 		ctx := e.opts.LogContext
 		remaining, _, err := e.round(ctx, nil)
 		if err != nil && len(remaining) == 0 {
@@ -84,16 +92,22 @@ func (e *Engine) confirmDue() {
 			e.applyBatch(ctx, remaining)
 		}
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.armConfirm()
 }
 
 // countFailedRead counts a failed confirming read against every confirmation
-// due, and drops those that have had MaxAttempts. Called under rmw.
+// due, and gives up on those that have had MaxAttempts: nothing shows them
+// undone, so their callers return as if confirmed. Called under rmw.
 func (e *Engine) countFailedRead() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for i := range e.unconfirmed {
 		if time.Since(e.unconfirmed[i].answered) >= e.opts.VerifyDelay {
 			e.unconfirmed[i].tries++
 		}
 	}
-	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(o pendingConfirmation) bool { return o.tries >= e.opts.MaxAttempts })
+	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(p pendingConfirmation) bool { return p.tries >= e.opts.MaxAttempts })
+	e.releaseHeld()
 }

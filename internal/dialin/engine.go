@@ -77,9 +77,16 @@ type Engine struct {
 	batches *batcher    // nil when batching is off
 	reads   *readSharer // never nil
 
-	// Writes whose confirming read is still to come (confirm.go), guarded by rmw.
-	unconfirmed  []pendingConfirmation
+	// mu guards the confirmations (confirm.go) and the callers' outcomes
+	// (callers.go); a round takes it for short spells, under rmw.
+	mu           sync.Mutex
+	unconfirmed  []pendingConfirmation // writes whose confirming read is to come
+	repairing    map[*change]bool      // found undone, being written again
 	confirmTimer *time.Timer
+	waiting      int       // callers whose outcome is not delivered
+	held         []*change // callers held after Daily's answer
+	contested    bool      // a read found a change of this engine undone
+	lost         []string  // failures of changes whose callers had returned
 }
 
 // New returns an Engine writing through backend.
@@ -100,7 +107,7 @@ func New(backend Backend, opts Options) *Engine {
 		opts.LogContext = context.Background()
 	}
 	gather := gatherer{window: opts.BatchWindow}
-	e := &Engine{backend: backend, opts: opts, history: newKeyHistory()}
+	e := &Engine{backend: backend, opts: opts, history: newKeyHistory(), repairing: map[*change]bool{}}
 	e.reads = &readSharer{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
 	if opts.BatchWindow > 0 {
 		e.batches = &batcher{gather: gather, run: e.runBatch}
@@ -177,5 +184,7 @@ func (e *Engine) idle() bool {
 		return false
 	}
 	defer e.rmw.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	return len(e.unconfirmed) == 0
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -125,8 +126,24 @@ func (s RouteSpec) apply(current *Entry) Entry {
 	return newEntry(fields)
 }
 
-// satisfiedBy reports whether e holds every value of the spec.
+// satisfiedBy reports whether e is what the spec decided: every value it
+// sets, and none of the fields it removes.
 func (s RouteSpec) satisfiedBy(e Entry) bool {
+	if !s.holdsValues(e) {
+		return false
+	}
+	for _, f := range s.Managed {
+		if _, set := s.Set[f]; !set && !slices.Contains(s.Preserve, f) {
+			if _, present := e.Fields[f]; present {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// holdsValues reports whether e holds every value the spec sets.
+func (s RouteSpec) holdsValues(e Entry) bool {
 	for k, want := range s.Set {
 		got, ok := e.Fields[k]
 		if !ok || !jsonEqual(got, want) {
@@ -134,6 +151,24 @@ func (s RouteSpec) satisfiedBy(e Entry) bool {
 		}
 	}
 	return true
+}
+
+// pinned is the spec with the values it leaves to Daily (Preserve: a secret
+// Daily minted or the route already had) set as e, Daily's answer, holds
+// them. Once Daily has answered, those values are decided: the caller
+// reports them to Terraform, so a later repair must send them and a later
+// read must find them.
+func (s RouteSpec) pinned(e Entry) RouteSpec {
+	set := maps.Clone(s.Set)
+	for _, f := range s.Preserve {
+		if _, decided := set[f]; !decided {
+			if v, ok := e.Fields[f]; ok {
+				set[f] = v
+			}
+		}
+	}
+	s.Set = set
+	return s
 }
 
 func sameFields(a, b map[string]json.RawMessage) bool {

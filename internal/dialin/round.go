@@ -10,9 +10,9 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
-// applyBatch applies batch in rounds of one GET and one POST until every
-// change is confirmed or has failed, and delivers each change's own outcome.
-// Called under rmw.
+// applyBatch applies batch in rounds of one GET and one POST until Daily
+// holds every change or it has failed (see callers.go for when each caller
+// gets its outcome). Called under rmw.
 func (e *Engine) applyBatch(ctx context.Context, batch []*change) {
 	for attempt := 1; ; attempt++ {
 		remaining, rejected, err := e.round(ctx, batch)
@@ -26,13 +26,13 @@ func (e *Engine) applyBatch(ctx context.Context, batch []*change) {
 			}
 			return
 		case err != nil && !client.IsRetryable(err):
-			failAll(remaining, err)
+			e.failAll(remaining, err)
 			return
 		case attempt >= e.opts.MaxAttempts:
 			if err == nil {
 				err = errors.New("another writer kept overwriting the array")
 			}
-			failAll(remaining, fmt.Errorf("dial-in change not confirmed after %d attempts: %w", attempt, err))
+			e.failAll(remaining, fmt.Errorf("dial-in change not confirmed after %d attempts: %w", attempt, err))
 			return
 		}
 		batch = remaining
@@ -52,13 +52,14 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		return batch, false, err
 	}
 	batch = append(batch, e.recheck(before, readAt)...)
-	after, live := applyChanges(before, batch)
+	after, live := e.applyChanges(before, batch)
 	if len(live) == 0 {
 		return nil, false, nil
 	}
 	changed := after.changedSince(before)
 	if len(changed) == 0 {
-		return finishConfirmed(live, after, nil), false, nil
+		// Daily holds them already; nothing was written, so nothing is owed.
+		return e.answered(live, after, readAt, false), false, nil
 	}
 
 	dom, err := e.backend.SetDialinArrays(ctx, changed)
@@ -72,25 +73,19 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	if err != nil {
 		return live, false, err
 	}
-	answered := time.Now()
-	written, err := e.remember(dom, answered)
+	answeredAt := time.Now()
+	written, err := e.remember(dom, answeredAt)
 	if err != nil {
 		return live, false, err
 	}
-	// Daily's answer confirms a change to its caller, who goes back to
-	// Terraform; a later read confirms it again (confirm.go).
-	return finishConfirmed(live, written, func(c *change) {
-		if !c.exclusive {
-			e.awaitConfirmation(c, answered) // before the caller returns, so that Finish waits for it
-		}
-	}), false, nil
+	return e.answered(live, written, answeredAt, true), false, nil
 }
 
 // applyChanges makes each change on a copy of before and returns the result
 // with the changes still live; a change whose mutate fails is finished with
 // that error. Deletes go first: a create of the same key in the batch then
 // starts from the entry the delete removed (see keyHistory).
-func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
+func (e *Engine) applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 	after := before.clone()
 	live := make([]*change, 0, len(batch))
 	for _, deletes := range []bool{true, false} {
@@ -100,7 +95,7 @@ func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 			}
 			next, err := c.mutate(after.arrays[c.array], c.mayBeApplied)
 			if err != nil {
-				c.finish(nil, err)
+				e.fail(c, err)
 				continue
 			}
 			after.arrays[c.array] = next
@@ -108,33 +103,6 @@ func applyChanges(before snapshot, batch []*change) (snapshot, []*change) {
 		}
 	}
 	return after, live
-}
-
-// finishConfirmed finishes the changes confirmed in snap, calling confirmed
-// first for each (if not nil), and returns the others. Deletes are judged
-// last: one whose key a create of the same batch claims is then confirmed too.
-func finishConfirmed(changes []*change, snap snapshot, confirmed func(*change)) (unconfirmed []*change) {
-	for _, deletes := range []bool{false, true} {
-		for _, c := range changes {
-			switch {
-			case c.isDelete != deletes:
-			case !c.confirmed(snap.arrays[c.array]):
-				unconfirmed = append(unconfirmed, c)
-			default:
-				if confirmed != nil {
-					confirmed(c)
-				}
-				c.succeed(snap.arrays[c.array])
-			}
-		}
-	}
-	return unconfirmed
-}
-
-func failAll(changes []*change, err error) {
-	for _, c := range changes {
-		c.finish(nil, err)
-	}
 }
 
 func (e *Engine) backoff(attempt int) time.Duration {
