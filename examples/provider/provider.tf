@@ -2,7 +2,7 @@ terraform {
   required_providers {
     daily = {
       source  = "daily-tf/daily"
-      version = "~> 0.1"
+      version = "~> 0.1" # once 0.1.0 is released; until then, a local build (README, Install)
     }
   }
 }

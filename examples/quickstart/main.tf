@@ -1,7 +1,8 @@
 # Buys a phone number and routes its incoming calls to your webhook.
 #
 #   export DAILY_API_KEY=...            # your Daily API key
-#   terraform init && terraform apply -var webhook_url=https://example.com/dialin
+#   terraform init                      # skip it with a local build (dev_overrides): see README, Install
+#   terraform apply -var webhook_url=https://example.com/dialin
 #
 # make demo applies this same configuration to a local emulator.
 

@@ -2,7 +2,7 @@
 # through Pipecat Cloud's dial-in webhook.
 
 variable "pipecat_organization" {
-  description = "Your Pipecat Cloud organization."
+  description = "Your Pipecat Cloud organization, as `pipecat cloud organizations list` prints it (Pipecat's docs call this part of the URL {org_id})."
   type        = string
 }
 
