@@ -38,8 +38,9 @@ func (e *Emulator) Calls() []Call {
 func (e *Emulator) SimulateCall(ctx context.Context, to, from string) (int, error) {
 	e.mu.Lock()
 	i := slices.IndexFunc(e.pinless, func(en map[string]any) bool {
-		// [inferred] a SIP-only entry is reached through its sip_uri.
-		return en["phone_number"] == to || (en["phone_number"] == nil && en["sip_uri"] == to)
+		// [inferred] a SIP-only entry is reached through its sip_uri, with
+		// or without the "sip:" the To of a webhook call carries.
+		return en["phone_number"] == to || (en["phone_number"] == nil && (en["sip_uri"] == to || "sip:"+fmt.Sprint(en["sip_uri"]) == to))
 	})
 	if i < 0 {
 		e.mu.Unlock()

@@ -354,23 +354,48 @@ func entryKey(entry map[string]any) string {
 	return ""
 }
 
-// sipURI returns the entry's sip_uri, generated on first appearance and then
-// stable for the same key [inferred]; entries without a key get a fresh one.
+// sipMint is the sip_uri minted for an entry identity, with the content it
+// was minted for (used by SipURIOnChange).
+type sipMint struct{ uri, content string }
+
+// sipURI returns the entry's sip_uri (caller holds the lock). It is minted on
+// the entry's first appearance; then it stays for the same key
+// (SipURIStable) or is minted anew whenever the entry's other fields change
+// (SipURIOnChange): which one Daily does is unknown [inferred]. Entries
+// without a key get a fresh one on every write.
 func (e *Emulator) sipURI(entry map[string]any) string {
 	key := entryKey(entry)
-	if uri, ok := e.sipURIs[key]; ok && key != "" {
-		return uri
+	content := ""
+	if e.opts.SipURI == SipURIOnChange {
+		rest := maps.Clone(entry)
+		delete(rest, "sip_uri")
+		content = string(jsonResp(http.StatusOK, rest).body)
 	}
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	user := make([]byte, 20)
-	for i := range user {
-		user[i] = alphabet[e.rng.IntN(len(alphabet))]
+	if m, ok := e.sipURIs[key]; ok && key != "" && m.content == content {
+		return m.uri
 	}
-	uri := fmt.Sprintf("sip:%s@%s.sip.daily.co", user, e.opts.DomainName)
+	uri := e.mintSipURI()
 	if key != "" {
-		e.sipURIs[key] = uri
+		e.sipURIs[key] = sipMint{uri, content}
 	}
 	return uri
+}
+
+// mintSipURI makes a sip_uri of the form Daily's examples show,
+// <hex>--<ms>@daily-<hex>-pinless-sip.dapp.signalwire.com, without a "sip:"
+// scheme (the To of a webhook call adds it) [seen]. The hex identifies the
+// domain (here: from its id) and <ms> is the minting time in milliseconds,
+// made unique within the domain [inferred].
+func (e *Emulator) mintSipURI() string {
+	ms := max(e.now().UnixMilli(), e.lastSipMS+1)
+	e.lastSipMS = ms
+	hex := e.sipDomainHex()
+	return fmt.Sprintf("%s--%d@daily-%s-pinless-sip.dapp.signalwire.com", hex, ms, hex)
+}
+
+// sipDomainHex is the 16 hex digits that stand for the domain in its sip_uris.
+func (e *Emulator) sipDomainHex() string {
+	return strings.ReplaceAll(e.domainID, "-", "")[:16]
 }
 
 func mintHMAC() string {

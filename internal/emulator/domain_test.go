@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,8 +165,14 @@ func TestSipURI(t *testing.T) {
 		`,{"name_prefix":"trunk","room_creation_api":"https://s.example/hook"}]}`)
 	first := array(t, e, PinlessDialin)
 	uri, sipOnly := first[0]["sip_uri"].(string), first[1]["sip_uri"].(string)
-	if uri == "sip:mine@x" || !strings.HasPrefix(uri, "sip:") || !strings.HasSuffix(uri, "@emulator-domain.sip.daily.co") || uri == sipOnly {
-		t.Fatalf("sip_uri %q / %q", uri, sipOnly)
+	form := regexp.MustCompile(`^([0-9a-f]{16})--[0-9]{13}@daily-([0-9a-f]{16})-pinless-sip\.dapp\.signalwire\.com$`)
+	for _, u := range []string{uri, sipOnly} {
+		if m := form.FindStringSubmatch(u); m == nil || m[1] != m[2] {
+			t.Fatalf("sip_uri %q not in the form of Daily's examples", u)
+		}
+	}
+	if uri == sipOnly {
+		t.Fatalf("one sip_uri for two entries: %q", uri)
 	}
 	// Re-POSTed in another order with another number added: stable per key.
 	post(t, e, `{"pinless_dialin":[{"name_prefix":"trunk","room_creation_api":"https://s.example/hook"},`+
@@ -176,6 +183,35 @@ func TestSipURI(t *testing.T) {
 	}
 	status, body := post(t, e, `{"pinless_dialin":[{"name_prefix":"t","room_creation_api":"https://s.example/1"},{"name_prefix":"t","room_creation_api":"https://s.example/2"}]}`)
 	wantError(t, status, body, 400, "invalid-request-error")
+}
+
+func TestSipURIOnChange(t *testing.T) {
+	e := New(Options{SipURI: SipURIOnChange, Start: time.Date(2025, 6, 12, 6, 12, 55, 591_000_000, time.UTC)})
+	n := buy(t, e, 2)
+	first := pinlessEntry(n[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)
+	post(t, e, `{"pinless_dialin":[`+first+`,`+pinlessEntry(n[1], "https://b.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	before := array(t, e, PinlessDialin)
+	if want := "--1749708775591@"; !strings.Contains(before[0]["sip_uri"].(string), want) {
+		t.Fatalf("sip_uri %v lacks the minting time %s", before[0]["sip_uri"], want)
+	}
+	// The first entry is sent unchanged, the second with a new webhook.
+	post(t, e, `{"pinless_dialin":[`+first+`,`+pinlessEntry(n[1], "https://b.example/v2", `,"hmac":"c2VjcmV0"`)+`]}`)
+	after := array(t, e, PinlessDialin)
+	if after[0]["sip_uri"] != before[0]["sip_uri"] {
+		t.Errorf("unchanged entry got a new sip_uri: %v → %v", before[0]["sip_uri"], after[0]["sip_uri"])
+	}
+	if after[1]["sip_uri"] == before[1]["sip_uri"] {
+		t.Errorf("changed entry kept its sip_uri %v", after[1]["sip_uri"])
+	}
+	// Under the default reading the change keeps it.
+	stable := New(Options{})
+	m := buy(t, stable, 1)
+	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", "")+`]}`)
+	was := array(t, stable, PinlessDialin)[0]["sip_uri"]
+	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/v2", "")+`]}`)
+	if now := array(t, stable, PinlessDialin)[0]["sip_uri"]; now != was {
+		t.Errorf("stable reading: %v → %v", was, now)
+	}
 }
 
 func TestUnknownEntryFieldsKept(t *testing.T) {

@@ -33,7 +33,20 @@ type Options struct {
 	// SendTestRequests makes a POST that sets pinless_dialin send {"Test":"test"}
 	// to each room_creation_api (async, errors ignored) [doc].
 	SendTestRequests bool
+	// SipURI: whether a route's sip_uri stays for its key across writes
+	// (SipURIStable, the default) or is minted anew when the route's content
+	// changes (SipURIOnChange). Daily does not say [inferred].
+	SipURI SipURIMinting
 }
+
+// SipURIMinting is a reading of when Daily mints a route's sip_uri.
+type SipURIMinting string
+
+// The readings of Options.SipURI.
+const (
+	SipURIStable   SipURIMinting = "stable"
+	SipURIOnChange SipURIMinting = "on-change"
+)
 
 // Variants selects alternative response shapes that Daily documents or has been seen using.
 type Variants struct {
@@ -69,7 +82,8 @@ type Emulator struct {
 	config    map[string]any
 	pinless   []map[string]any
 	pin       []map[string]any
-	sipURIs   map[string]string // stable sip_uri per entry key
+	sipURIs   map[string]sipMint // sip_uri minted per entry key
+	lastSipMS int64              // keeps minted sip_uris unique
 	available []AvailableNumber
 	purchased []PurchasedNumber // oldest first
 	nextPID   int64
@@ -94,12 +108,15 @@ func New(opts Options) *Emulator {
 	if opts.DomainName == "" {
 		opts.DomainName = "emulator-domain"
 	}
+	if opts.SipURI == "" {
+		opts.SipURI = SipURIStable
+	}
 	e := &Emulator{
 		opts:    opts,
 		client:  &http.Client{Timeout: 10 * time.Second},
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x6461696c79)),
 		config:  defaultConfig(),
-		sipURIs: map[string]string{},
+		sipURIs: map[string]sipMint{},
 		counts:  map[string]int{},
 	}
 	e.clockBase, e.running = opts.Start, opts.Start.IsZero()
