@@ -98,16 +98,9 @@ type domainBody struct {
 // keys, so unchanged entries are byte-identical across responses.
 func (e *Emulator) domainObject() response {
 	cfg := maps.Clone(e.config)
-	cfg[PinlessDialin] = nonNil(e.pinless)
-	cfg[PinDialin] = nonNil(e.pin)
+	cfg[PinlessDialin] = arrayFields(e.pinless)
+	cfg[PinDialin] = arrayFields(e.pin)
 	return jsonResp(http.StatusOK, domainBody{e.opts.DomainName, e.domainID, cfg})
-}
-
-func nonNil(entries []map[string]any) []map[string]any {
-	if entries == nil {
-		return []map[string]any{}
-	}
-	return entries
 }
 
 func (e *Emulator) getDomain(request) response {
@@ -142,7 +135,7 @@ func (e *Emulator) postDomain(q request) response {
 // are valid (caller holds the lock).
 func (e *Emulator) applyProperties(props map[string]any) *apiError {
 	updates := map[string]any{}
-	pinless, pin := e.pinless, e.pin
+	pinless, pin := arrayFields(e.pinless), arrayFields(e.pin)
 	var setPinless, setPin bool
 	for _, name := range slices.Sorted(maps.Keys(props)) {
 		v := props[name]
@@ -172,23 +165,36 @@ func (e *Emulator) applyProperties(props map[string]any) *apiError {
 		if err := checkUnique(pinless, pin); err != nil {
 			return err
 		}
+		if err := e.checkObjectNumbers(pinless, pin); err != nil {
+			return err
+		}
 	}
 
 	// Properties that are not sent keep their value [inferred].
 	maps.Copy(e.config, updates)
 	if setPin {
-		e.pin = pin
+		e.storeArray(PinDialin, pin)
 	}
 	if setPinless {
-		for _, entry := range pinless {
-			// Daily mints a new secret for every entry POSTed without one [doc].
-			if _, ok := entry["hmac"]; !ok {
-				entry["hmac"] = mintHMAC()
-			}
-			entry["sip_uri"] = e.sipURI(entry)
-		}
-		e.pinless = pinless
+		e.storeArray(PinlessDialin, pinless)
 		e.sendTestRequests(pinless)
+	}
+	return nil
+}
+
+// checkObjectNumbers refuses, under the separate store, an array entry on a
+// number that a config object holds: one config per number [doc].
+func (e *Emulator) checkObjectNumbers(arrays ...[]map[string]any) *apiError {
+	for _, entry := range slices.Concat(arrays...) {
+		n, ok := entry["phone_number"].(string)
+		if !ok {
+			continue
+		}
+		for _, d := range e.separate {
+			if d.fields["phone_number"] == n {
+				return invalid("%s is used by more than one dial-in entry: dial-in config %s (%s) holds it", n, d.id, d.typ)
+			}
+		}
 	}
 	return nil
 }
@@ -358,26 +364,23 @@ func entryKey(entry map[string]any) string {
 // was minted for (used by SipURIOnChange).
 type sipMint struct{ uri, content string }
 
-// sipURI returns the entry's sip_uri (caller holds the lock). It is minted on
-// the entry's first appearance; then it stays for the same key
-// (SipURIStable) or is minted anew whenever the entry's other fields change
-// (SipURIOnChange): which one Daily does is unknown [inferred]. Entries
-// without a key get a fresh one on every write.
-func (e *Emulator) sipURI(entry map[string]any) string {
-	key := entryKey(entry)
+// sipURI returns the sip_uri of the pinless route identified by identity
+// (see sipIdentity) with these fields (caller holds the lock). It is minted
+// on the route's first appearance; then it stays (SipURIStable) or is minted
+// anew whenever the route's other fields change (SipURIOnChange): which one
+// Daily does is unknown [inferred].
+func (e *Emulator) sipURI(identity string, fields map[string]any) string {
 	content := ""
 	if e.opts.SipURI == SipURIOnChange {
-		rest := maps.Clone(entry)
+		rest := maps.Clone(fields)
 		delete(rest, "sip_uri")
 		content = string(jsonResp(http.StatusOK, rest).body)
 	}
-	if m, ok := e.sipURIs[key]; ok && key != "" && m.content == content {
+	if m, ok := e.sipURIs[identity]; ok && m.content == content {
 		return m.uri
 	}
 	uri := e.mintSipURI()
-	if key != "" {
-		e.sipURIs[key] = sipMint{uri, content}
-	}
+	e.sipURIs[identity] = sipMint{uri, content}
 	return uri
 }
 
@@ -429,18 +432,13 @@ func (e *Emulator) sendTestRequests(entries []map[string]any) {
 func (e *Emulator) DialinArray(array string) []json.RawMessage {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var entries []map[string]any
-	switch array {
-	case PinlessDialin:
-		entries = e.pinless
-	case PinDialin:
-		entries = e.pin
-	default:
+	slot := e.array(array)
+	if slot == nil {
 		return nil
 	}
-	out := make([]json.RawMessage, len(entries))
-	for i, entry := range entries {
-		out[i] = jsonResp(http.StatusOK, entry).body
+	out := make([]json.RawMessage, len(*slot))
+	for i, d := range *slot {
+		out[i] = jsonResp(http.StatusOK, d.fields).body
 	}
 	return out
 }
@@ -448,7 +446,7 @@ func (e *Emulator) DialinArray(array string) []json.RawMessage {
 // SetDialinArray replaces a dial-in array under the same rules as POST /
 // (validation, hmac minting, sip_uri), as another writer would.
 func (e *Emulator) SetDialinArray(array string, entries []json.RawMessage) error {
-	if array != PinlessDialin && array != PinDialin {
+	if e.array(array) == nil {
 		return fmt.Errorf("emulator: unknown dial-in array %q", array)
 	}
 	list := make([]any, len(entries))
@@ -471,25 +469,15 @@ func (e *Emulator) SetDialinArray(array string, entries []json.RawMessage) error
 func (e *Emulator) MutateDialinEntry(array, key string, fn func(entry map[string]any)) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var entries []map[string]any
-	switch array {
-	case PinlessDialin:
-		entries = e.pinless
-	case PinDialin:
-		entries = e.pin
+	slot := e.array(array)
+	if slot == nil {
+		return false
 	}
-	for _, entry := range entries {
-		if entryKey(entry) == key {
-			fn(entry)
+	for _, d := range *slot {
+		if entryKey(d.fields) == key {
+			fn(d.fields)
 			return true
 		}
 	}
 	return false
-}
-
-// removeDialinEntries deletes every entry routing number (caller holds the lock).
-func (e *Emulator) removeDialinEntries(number string) {
-	routes := func(entry map[string]any) bool { return entry["phone_number"] == number }
-	e.pinless = slices.DeleteFunc(e.pinless, routes)
-	e.pin = slices.DeleteFunc(e.pin, routes)
 }

@@ -1,9 +1,11 @@
 // Package emulator is an in-memory stand-in for the parts of the Daily REST API
-// that the provider uses (see /work/shared/daily-api.md, sections 0–2 and 4).
+// that the provider uses (see /work/shared/daily-api.md, sections 0–4).
 // It speaks HTTP/JSON only, keeps all state behind one mutex, and adds hooks for
 // tests: an injectable clock, out-of-band edits, request counts and fault injection.
 //
-// Behaviour that Daily does not document is marked "[inferred]" in the source.
+// Behaviour that Daily does not document is marked "[inferred]" in the source;
+// where a test or the provider depends on such a reading, Options offers the
+// others (see options.go).
 package emulator
 
 import (
@@ -33,20 +35,13 @@ type Options struct {
 	// SendTestRequests makes a POST that sets pinless_dialin send {"Test":"test"}
 	// to each room_creation_api (async, errors ignored) [doc].
 	SendTestRequests bool
-	// SipURI: whether a route's sip_uri stays for its key across writes
-	// (SipURIStable, the default) or is minted anew when the route's content
-	// changes (SipURIOnChange). Daily does not say [inferred].
-	SipURI SipURIMinting
+	// Readings of what Daily does not document (see options.go); the zero
+	// value of each is the one the API contract calls most likely.
+	DialinStore    DialinStore    // default DialinStoreShared
+	PutOmittedHMAC PutOmittedHMAC // default PutOmittedHMACKeep
+	PutSemantics   PutSemantics   // default PutMerge
+	SipURI         SipURIMinting  // default SipURIStable
 }
-
-// SipURIMinting is a reading of when Daily mints a route's sip_uri.
-type SipURIMinting string
-
-// The readings of Options.SipURI.
-const (
-	SipURIStable   SipURIMinting = "stable"
-	SipURIOnChange SipURIMinting = "on-change"
-)
 
 // Variants selects alternative response shapes that Daily documents or has been seen using.
 type Variants struct {
@@ -80,9 +75,12 @@ type Emulator struct {
 	running   bool // clock follows real time from clockBase
 	advanced  time.Duration
 	config    map[string]any
-	pinless   []map[string]any
-	pin       []map[string]any
-	sipURIs   map[string]sipMint // sip_uri minted per entry key
+	pinless   []*dialinEntry // the domain arrays, in their order
+	pin       []*dialinEntry
+	separate  []*dialinEntry     // config objects of DialinStoreSeparate, oldest first
+	nextSeq   int64              // creation order of config objects
+	idSeq     map[string]int64   // every object id ever minted: list cursors outlive their object
+	sipURIs   map[string]sipMint // sip_uri minted per route identity (sipIdentity)
 	lastSipMS int64              // keeps minted sip_uris unique
 	available []AvailableNumber
 	purchased []PurchasedNumber // oldest first
@@ -100,7 +98,8 @@ type Emulator struct {
 }
 
 // New returns an emulator with a default inventory of available numbers and
-// no purchased numbers or dial-in entries.
+// no purchased numbers or dial-in entries. It panics on an Options reading
+// that is not one of the named ones (OptionsFromEnv checks them first).
 func New(opts Options) *Emulator {
 	if opts.APIKey == "" {
 		opts.APIKey = "emulator-key"
@@ -108,15 +107,17 @@ func New(opts Options) *Emulator {
 	if opts.DomainName == "" {
 		opts.DomainName = "emulator-domain"
 	}
-	if opts.SipURI == "" {
-		opts.SipURI = SipURIStable
+	if err := opts.check(); err != nil {
+		panic(err)
 	}
+	opts.withDefaults()
 	e := &Emulator{
 		opts:    opts,
 		client:  &http.Client{Timeout: 10 * time.Second},
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x6461696c79)),
 		config:  defaultConfig(),
 		sipURIs: map[string]sipMint{},
+		idSeq:   map[string]int64{},
 		counts:  map[string]int{},
 	}
 	e.clockBase, e.running = opts.Start, opts.Start.IsZero()
@@ -183,8 +184,11 @@ func (e *Emulator) Close() {
 	e.bg.Wait()
 }
 
-// Count returns how many requests matched key, e.g. "GET /" or "DELETE /release-phone-number".
-// Unknown routes are counted under "METHOD /path".
+// Count returns how many requests matched key: "METHOD /path" of the route,
+// without the id of routes that take one, e.g. "GET /", "DELETE
+// /release-phone-number" or "PUT /domain-dialin-config"; reading one config
+// object is "GET /domain-dialin-config/:id", apart from the list's "GET
+// /domain-dialin-config". Unknown routes are counted under "METHOD /path".
 func (e *Emulator) Count(key string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -279,7 +283,7 @@ func errorType(status int) string {
 
 type request struct {
 	*http.Request
-	param string // the :id of /release-phone-number/:id
+	param string // the :id of a route that takes one
 	body  []byte
 }
 
@@ -289,17 +293,23 @@ type route struct {
 	method, path string
 	withID       bool // path is followed by "/:id"
 	h            handler
+	key          string // counting key; default "METHOD path"
 }
 
 var routes = []route{
-	{http.MethodGet, "/", false, (*Emulator).getDomain},
-	{http.MethodPost, "/", false, (*Emulator).postDomain},
-	{http.MethodGet, "/list-available-numbers", false, (*Emulator).listAvailable},
-	{http.MethodPost, "/buy-phone-number", false, (*Emulator).buyNumber},
-	{http.MethodGet, "/purchased-phone-numbers", false, (*Emulator).listPurchased},
-	{http.MethodDelete, "/release-phone-number", true, (*Emulator).releaseNumber},
-	{http.MethodPost, "/dialin/pinlessCallUpdate", false, (*Emulator).pinlessCallUpdate},
-	{http.MethodPost, "/_emulator/call", false, (*Emulator).emulatorCall},
+	{http.MethodGet, "/", false, (*Emulator).getDomain, ""},
+	{http.MethodPost, "/", false, (*Emulator).postDomain, ""},
+	{http.MethodGet, "/list-available-numbers", false, (*Emulator).listAvailable, ""},
+	{http.MethodPost, "/buy-phone-number", false, (*Emulator).buyNumber, ""},
+	{http.MethodGet, "/purchased-phone-numbers", false, (*Emulator).listPurchased, ""},
+	{http.MethodDelete, "/release-phone-number", true, (*Emulator).releaseNumber, ""},
+	{http.MethodPost, "/domain-dialin-config", false, (*Emulator).createConfig, ""},
+	{http.MethodGet, "/domain-dialin-config", false, (*Emulator).listConfigs, ""},
+	{http.MethodGet, "/domain-dialin-config", true, (*Emulator).getConfig, "GET /domain-dialin-config/:id"},
+	{http.MethodPut, "/domain-dialin-config", true, (*Emulator).putConfig, ""},
+	{http.MethodDelete, "/domain-dialin-config", true, (*Emulator).deleteConfig, ""},
+	{http.MethodPost, "/dialin/pinlessCallUpdate", false, (*Emulator).pinlessCallUpdate, ""},
+	{http.MethodPost, "/_emulator/call", false, (*Emulator).emulatorCall, ""},
 }
 
 // match finds the route of r and its accounting key; h is nil for unknown routes.
@@ -315,11 +325,15 @@ func match(r *http.Request) (key string, h handler, param string) {
 		if rt.method != r.Method {
 			continue
 		}
+		key := rt.key
+		if key == "" {
+			key = rt.method + " " + rt.path
+		}
 		if !rt.withID && p == rt.path {
-			return rt.method + " " + rt.path, rt.h, ""
+			return key, rt.h, ""
 		}
 		if id, ok := strings.CutPrefix(p, rt.path+"/"); rt.withID && ok && id != "" && !strings.Contains(id, "/") {
-			return rt.method + " " + rt.path, rt.h, id
+			return key, rt.h, id
 		}
 	}
 	return r.Method + " " + p, nil, ""
