@@ -53,6 +53,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	putHMAC := fs.String("put-omitted-hmac", "", readingUsage("what a PUT of a config object without hmac does to its secret", emulator.EnvPutOmittedHMAC, emulator.AllPutOmittedHMACs))
 	putSemantics := fs.String("put-semantics", "", readingUsage("how a PUT of a config object treats the fields it leaves out", emulator.EnvPutSemantics, emulator.AllPutSemantics))
 	sipURI := fs.String("sip-uri", "", readingUsage("when a route's sip_uri is minted", emulator.EnvSipURI, emulator.AllSipURIMintings))
+	staleCopies := fs.Int("stale-copies", 0, "play a stale writer: undo this many client writes of the dial-in arrays in a row, each by writing back the arrays as they were just before it")
+	staleDelay := fs.Duration("stale-delay", 100*time.Millisecond, "how long after a client's write the stale writer writes its copy back")
+	staleObjects := fs.Bool("stale-objects", false, "writes of dial-in config objects trigger the stale writer too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		e.SeedPurchased(n.Number, e.Now().Add(-30*24*time.Hour))
 	}
 	e.SetFaults(emulator.Faults{Latency: *latency, FailRate: *failRate, DropRate: *dropRate, RateLimit: *rateLimit})
+	e.SetStaleWriter(emulator.StaleWriter{Delay: *staleDelay, Copies: *staleCopies, Objects: *staleObjects})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -62,7 +62,7 @@ func TestReadingFlags(t *testing.T) {
 	var logged strings.Builder
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-dialin-store", "separate", "-sip-uri", "on-change"}, pw, &syncWriter{w: &logged})
+		done <- run(ctx, []string{"-dialin-store", "separate", "-sip-uri", "on-change", "-stale-copies", "2", "-stale-objects"}, pw, &syncWriter{w: &logged})
 	}()
 	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
 		t.Fatal(err)

@@ -71,10 +71,12 @@ func (e *Emulator) createConfig(q request) response {
 	delete(in, "type")
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	before := e.staleCopy(true, typ)
 	d, err := e.createObject(typ, withoutNulls(in))
 	if err != nil {
 		return err.response()
 	}
+	e.staleWriteBack(before)
 	return objectResp(d)
 }
 
@@ -142,9 +144,11 @@ func (e *Emulator) putConfig(q request) response {
 	if d == nil {
 		return configNotFound(q.param)
 	}
+	before := e.staleCopy(true, d.typ)
 	if err := e.updateObject(d, in); err != nil {
 		return err.response()
 	}
+	e.staleWriteBack(before)
 	return objectResp(d)
 }
 
@@ -206,7 +210,9 @@ func (e *Emulator) deleteConfig(q request) response {
 	if d == nil {
 		return configNotFound(q.param)
 	}
+	before := e.staleCopy(true, d.typ)
 	e.removeObject(d)
+	e.staleWriteBack(before)
 	// [inferred] the documented answer is {"status": "ok"}-like, its value unsure.
 	return jsonResp(http.StatusOK, map[string]string{"status": "ok"})
 }

@@ -125,9 +125,17 @@ func (e *Emulator) postDomain(q request) response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	var arrays []string
+	for _, name := range []string{PinDialin, PinlessDialin} {
+		if _, ok := props[name]; ok {
+			arrays = append(arrays, name)
+		}
+	}
+	before := e.staleCopy(false, arrays...)
 	if err := e.applyProperties(props); err != nil {
 		return err.response()
 	}
+	e.staleWriteBack(before)
 	return e.domainObject()
 }
 
@@ -415,7 +423,7 @@ func (e *Emulator) sendTestRequests(entries []map[string]any) {
 	}
 	for _, entry := range entries {
 		target, _ := entry["room_creation_api"].(string)
-		e.bg.Go(func() {
+		e.goBackground(func() {
 			req, err := http.NewRequestWithContext(e.bgCtx, http.MethodPost, target, strings.NewReader(`{"Test":"test"}`))
 			if err != nil {
 				return

@@ -90,9 +90,11 @@ type Emulator struct {
 	faults    Faults
 	stats     FaultStats
 	admitted  []time.Time // rate-limit window, real time
+	stale     staleState
 	server    *httptest.Server
+	closed    bool // Close has begun: no new background work
 
-	bgCtx    context.Context // cancelled by Close to abandon test requests
+	bgCtx    context.Context // cancelled by Close to abandon test requests and stale copies
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 }
@@ -171,11 +173,13 @@ func (e *Emulator) StartServer() string {
 	return e.server.URL + "/v1"
 }
 
-// Close stops the server started by StartServer and abandons pending test requests.
+// Close stops the server started by StartServer, abandons pending test
+// requests and stale copies, and waits for their goroutines to end.
 func (e *Emulator) Close() {
 	e.mu.Lock()
 	srv := e.server
 	e.server = nil
+	e.closed = true
 	e.mu.Unlock()
 	if srv != nil {
 		srv.Close()
