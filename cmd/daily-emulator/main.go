@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rateLimit := fs.Bool("rate-limit", false, "enforce 20 requests/s, answering 429 rate-limit-error")
 	sendTests := fs.Bool("send-test-requests", false, `POST {"Test":"test"} to each room_creation_api when pinless_dialin is set`)
 	seedNumbers := fs.Int("seed-numbers", 0, "pre-purchase N numbers, bought 30 days ago so they can be released")
+	messy := fs.Bool("messy-account", false, "seed an account made by hand over years: 130 numbers (+1312555xxxx), 100 pinless and 12 PIN routes, SIP-only interconnects (odd ones included) and a few dial-in config objects")
 	// Readings of what Daily does not document; unset, each comes from its
 	// environment variable, else the default (the first reading named).
 	dialinStore := fs.String("dialin-store", "", readingUsage("how dial-in config objects relate to the domain arrays", emulator.EnvDialinStore, emulator.AllDialinStores))
@@ -81,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, n := range inv[:*seedNumbers] {
 		e.SeedPurchased(n.Number, e.Now().Add(-30*24*time.Hour))
+	}
+	if *messy {
+		e.SeedMessyAccount()
 	}
 	e.SetFaults(emulator.Faults{Latency: *latency, FailRate: *failRate, DropRate: *dropRate, RateLimit: *rateLimit})
 	e.SetStaleWriter(emulator.StaleWriter{Delay: *staleDelay, Copies: *staleCopies, Objects: *staleObjects})

@@ -19,7 +19,7 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-key", "k", "-seed-numbers", "3"}, pw, io.Discard) }()
+	go func() { done <- run(ctx, []string{"-key", "k", "-seed-numbers", "3", "-messy-account"}, pw, io.Discard) }()
 
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -40,7 +40,7 @@ func TestRun(t *testing.T) {
 	}
 	err = json.NewDecoder(resp.Body).Decode(&list)
 	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || list.TotalCount != 3 {
+	if err != nil || resp.StatusCode != 200 || list.TotalCount != 3+130 {
 		t.Fatalf("%d %+v %v", resp.StatusCode, list, err)
 	}
 

@@ -241,8 +241,13 @@ func (e *Emulator) validatePinless(entry map[string]any) error {
 	if _, ok := entry["room_creation_api"]; !ok {
 		return errors.New("room_creation_api is required")
 	}
-	if err := checkURL("room_creation_api", entry["room_creation_api"]); err != nil {
-		return err
+	// Old Daily Bots accounts hold the non-URL value "dailybots" [daily-code];
+	// that Daily takes it back when such an entry is re-sent is [inferred]
+	// from accounts that hold it.
+	if entry["room_creation_api"] != dailybots {
+		if err := checkURL("room_creation_api", entry["room_creation_api"]); err != nil {
+			return err
+		}
 	}
 	if err := optionalString(entry, "name_prefix"); err != nil {
 		return err
@@ -327,9 +332,12 @@ func optionalMessage(entry map[string]any, field string) error {
 	return nil
 }
 
+// dailybots is the room_creation_api of routes made by Daily Bots.
+const dailybots = "dailybots"
+
 // checkUnique enforces that a number routes through one entry across both
-// arrays [doc], and that SIP-only entries have distinct name_prefix values,
-// since their sip_uri is keyed on it [inferred].
+// arrays [doc]. SIP-only entries may share a name_prefix, or have none:
+// real accounts hold such entries, so Daily accepts them [inferred].
 func checkUnique(pinless, pin []map[string]any) *apiError {
 	seen := map[string]bool{}
 	for _, entry := range slices.Concat(pinless, pin) {
@@ -341,17 +349,6 @@ func checkUnique(pinless, pin []map[string]any) *apiError {
 			return invalid("%s is used by more than one dial-in entry", n)
 		}
 		seen[n] = true
-	}
-	prefixes := map[string]bool{}
-	for _, entry := range pinless {
-		key := entryKey(entry)
-		if key == "" || key[0] == '+' {
-			continue
-		}
-		if prefixes[key] {
-			return invalid("more than one SIP-only pinless_dialin entry has name_prefix %q", entry["name_prefix"])
-		}
-		prefixes[key] = true
 	}
 	return nil
 }
