@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	putHMAC := fs.String("put-omitted-hmac", "", readingUsage("what a PUT of a config object without hmac does to its secret", emulator.EnvPutOmittedHMAC, emulator.AllPutOmittedHMACs))
 	putSemantics := fs.String("put-semantics", "", readingUsage("how a PUT of a config object treats the fields it leaves out", emulator.EnvPutSemantics, emulator.AllPutSemantics))
 	sipURI := fs.String("sip-uri", "", readingUsage("when a route's sip_uri is minted", emulator.EnvSipURI, emulator.AllSipURIMintings))
+	sentSipURI := fs.String("sent-sip-uri", "", readingUsage("what a sip_uri sent with an entry or object does", emulator.EnvSentSipURI, emulator.AllSentSipURIs))
 	staleCopies := fs.Int("stale-copies", 0, "play a stale writer: undo this many client writes of the dial-in arrays in a row, each by writing back the arrays as they were just before it")
 	staleDelay := fs.Duration("stale-delay", 100*time.Millisecond, "how long after a client's write the stale writer writes its copy back")
 	staleObjects := fs.Bool("stale-objects", false, "writes of dial-in config objects trigger the stale writer too")
@@ -69,6 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		PutOmittedHMAC: emulator.PutOmittedHMAC(*putHMAC),
 		PutSemantics:   emulator.PutSemantics(*putSemantics),
 		SipURI:         emulator.SipURIMinting(*sipURI),
+		SentSipURI:     emulator.SentSipURI(*sentSipURI),
 	})
 	if err != nil {
 		return err

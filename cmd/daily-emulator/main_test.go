@@ -19,7 +19,9 @@ func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"-key", "k", "-seed-numbers", "3", "-messy-account"}, pw, io.Discard) }()
+	go func() {
+		done <- run(ctx, []string{"-key", "k", "-seed-numbers", "3", "-messy-account"}, pw, io.Discard)
+	}()
 
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -62,7 +64,7 @@ func TestReadingFlags(t *testing.T) {
 	var logged strings.Builder
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-dialin-store", "separate", "-sip-uri", "on-change", "-stale-copies", "2", "-stale-objects"}, pw, &syncWriter{w: &logged})
+		done <- run(ctx, []string{"-dialin-store", "separate", "-sip-uri", "on-change", "-sent-sip-uri", "refuse", "-stale-copies", "2", "-stale-objects"}, pw, &syncWriter{w: &logged})
 	}()
 	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
 		t.Fatal(err)
@@ -71,7 +73,7 @@ func TestReadingFlags(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if want := "readings: dialin_store=separate put_omitted_hmac=rotate put_semantics=merge sip_uri=on-change"; !strings.Contains(logged.String(), want) {
+	if want := "readings: dialin_store=separate put_omitted_hmac=rotate put_semantics=merge sip_uri=on-change sent_sip_uri=refuse"; !strings.Contains(logged.String(), want) {
 		t.Fatalf("log %q lacks %q", logged.String(), want)
 	}
 	for _, bad := range [][]string{{"-dialin-store", "both"}, {"-put-semantics", "patch"}} {

@@ -162,7 +162,10 @@ func (e *Emulator) updateObject(d *dialinEntry, in map[string]any) *apiError {
 		}
 		delete(in, "type")
 	}
-	delete(in, "sip_uri") // read-only [doc]
+	if _, sent := in["sip_uri"]; sent && e.opts.SentSipURI == SentSipURIRefuse { // see Options.SentSipURI
+		return invalid("sip_uri is read-only")
+	}
+	delete(in, "sip_uri") // read-only [doc]; ignored [inferred]
 	var fields map[string]any
 	switch e.opts.PutSemantics {
 	case PutReplace:

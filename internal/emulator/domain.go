@@ -35,7 +35,7 @@ type setting struct {
 }
 
 // settings are the domain properties the emulator knows besides the dial-in
-// arrays, with Daily's defaults. [inferred] A property must keep its JSON type.
+// arrays, with their defaults [inferred]. [inferred] A property must keep its JSON type.
 var settings = map[string]setting{
 	"enable_advanced_chat":         {kindBool, false},
 	"enable_breakout_rooms":        {kindBool, false},
@@ -95,7 +95,9 @@ type domainBody struct {
 }
 
 // domainObject renders GET / (caller holds the lock). Maps marshal with sorted
-// keys, so unchanged entries are byte-identical across responses.
+// keys, so unchanged entries are byte-identical across responses: that Daily
+// answers an unchanged entry alike every time is [inferred], and tests
+// comparing unmanaged entries byte for byte rely on it.
 func (e *Emulator) domainObject() response {
 	cfg := maps.Clone(e.config)
 	cfg[PinlessDialin] = arrayFields(e.pinless)
@@ -219,7 +221,8 @@ func (e *Emulator) validateArray(name string, v any, check func(map[string]any) 
 		if !ok {
 			return nil, invalid("%s[%d] must be an object", name, i)
 		}
-		entry := maps.Clone(m) // unknown fields are kept as sent [inferred]
+		// Unknown fields are kept as sent, and the entries in the order sent [inferred].
+		entry := maps.Clone(m)
 		if err := check(entry); err != nil {
 			return nil, invalid("%s[%d]: %v", name, i, err)
 		}
@@ -231,7 +234,11 @@ func (e *Emulator) validateArray(name string, v any, check func(map[string]any) 
 // validatePinless checks one pinless_dialin entry. A null value for a known
 // field is refused rather than treated as absent [inferred].
 func (e *Emulator) validatePinless(entry map[string]any) error {
-	delete(entry, "sip_uri") // read-only: a sent value is ignored [doc]
+	// Read-only [doc]; a sent value is ignored, or refused (Options.SentSipURI) [inferred].
+	if _, sent := entry["sip_uri"]; sent && e.opts.SentSipURI == SentSipURIRefuse {
+		return errors.New("sip_uri is read-only")
+	}
+	delete(entry, "sip_uri")
 	if _, ok := entry["phone_number"]; ok {
 		if err := e.checkNumber(entry["phone_number"]); err != nil {
 			return err
@@ -370,10 +377,11 @@ func entryKey(entry map[string]any) string {
 type sipMint struct{ uri, content string }
 
 // sipURI returns the sip_uri of the pinless route identified by identity
-// (see sipIdentity) with these fields (caller holds the lock). It is minted
-// on the route's first appearance; then it stays (SipURIStable) or is minted
-// anew whenever the route's other fields change (SipURIOnChange): which one
-// Daily does is unknown [inferred].
+// (see sipIdentity) with these fields, as a write of the route leaves it
+// (caller holds the lock). It is minted on the route's first appearance;
+// then it stays (SipURIStable), or is minted anew whenever the route's other
+// fields change (SipURIOnChange) or on every write (SipURIEveryWrite): which
+// one Daily does is unknown [inferred].
 func (e *Emulator) sipURI(identity string, fields map[string]any) string {
 	content := ""
 	if e.opts.SipURI == SipURIOnChange {
@@ -381,7 +389,7 @@ func (e *Emulator) sipURI(identity string, fields map[string]any) string {
 		delete(rest, "sip_uri")
 		content = string(jsonResp(http.StatusOK, rest).body)
 	}
-	if m, ok := e.sipURIs[identity]; ok && m.content == content {
+	if m, ok := e.sipURIs[identity]; ok && m.content == content && e.opts.SipURI != SipURIEveryWrite {
 		return m.uri
 	}
 	uri := e.mintSipURI()
@@ -406,6 +414,8 @@ func (e *Emulator) sipDomainHex() string {
 	return strings.ReplaceAll(e.domainID, "-", "")[:16]
 }
 
+// mintHMAC makes a secret: 32 random bytes in standard base64, the length
+// of Daily's examples [doc]; their make-up is [inferred].
 func mintHMAC() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails

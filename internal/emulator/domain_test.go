@@ -183,7 +183,7 @@ func TestSipURI(t *testing.T) {
 	}
 }
 
-func TestSipURIOnChange(t *testing.T) {
+func TestSipURIReadings(t *testing.T) {
 	e := New(Options{SipURI: SipURIOnChange, Start: time.Date(2025, 6, 12, 6, 12, 55, 591_000_000, time.UTC)})
 	n := buy(t, e, 2)
 	first := pinlessEntry(n[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)
@@ -201,11 +201,20 @@ func TestSipURIOnChange(t *testing.T) {
 	if after[1]["sip_uri"] == before[1]["sip_uri"] {
 		t.Errorf("changed entry kept its sip_uri %v", after[1]["sip_uri"])
 	}
+	// Under every-write, sending it again unchanged mints a new one.
+	every := New(Options{SipURI: SipURIEveryWrite})
+	m := buy(t, every, 1)
+	post(t, every, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	was := array(t, every, PinlessDialin)[0]["sip_uri"]
+	post(t, every, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	if now := array(t, every, PinlessDialin)[0]["sip_uri"]; now == was {
+		t.Errorf("every-write reading kept %v", was)
+	}
 	// Under the default reading the change keeps it.
 	stable := New(Options{})
-	m := buy(t, stable, 1)
+	m = buy(t, stable, 1)
 	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", "")+`]}`)
-	was := array(t, stable, PinlessDialin)[0]["sip_uri"]
+	was = array(t, stable, PinlessDialin)[0]["sip_uri"]
 	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/v2", "")+`]}`)
 	if now := array(t, stable, PinlessDialin)[0]["sip_uri"]; now != was {
 		t.Errorf("stable reading: %v → %v", was, now)
@@ -356,5 +365,25 @@ func TestSendTestRequests(t *testing.T) {
 	case b := <-bodies:
 		t.Fatalf("unexpected test request %s", b)
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestSentSipURIReadings(t *testing.T) {
+	for _, reading := range AllSentSipURIs {
+		e := New(Options{SentSipURI: reading})
+		n := buy(t, e, 2)
+		entry := pinlessEntry(n[0], "https://a.example/hook", `,"sip_uri":"abc--1@daily-abc-pinless-sip.dapp.signalwire.com"`)
+		status, body := post(t, e, `{"pinless_dialin":[`+entry+`]}`)
+		createStatus, createBody := call(t, e, "POST", "/v1/domain-dialin-config",
+			`{"type":"pinless_dialin","phone_number":"`+n[1]+`","room_creation_api":"https://a.example/hook","sip_uri":"x"}`)
+		switch reading {
+		case SentSipURIIgnore:
+			if status != 200 || createStatus != 200 || array(t, e, PinlessDialin)[0]["sip_uri"] == "abc--1@daily-abc-pinless-sip.dapp.signalwire.com" {
+				t.Fatalf("ignore: %d %s / %d %s", status, body, createStatus, createBody)
+			}
+		case SentSipURIRefuse:
+			wantError(t, status, body, 400, "invalid-request-error")
+			wantError(t, createStatus, createBody, 400, "invalid-request-error")
+		}
 	}
 }

@@ -266,7 +266,7 @@ func (e *Emulator) buyNumber(q request) response {
 		switch {
 		case !isString: // [inferred]
 			return invalid("number must be a string").response()
-		case !nanp.MatchString(s):
+		case !nanp.MatchString(s): // [inferred] which numbers the vendor finds invalid
 			return vendorInvalidNumber
 		case e.availableIndex(s) < 0: // [inferred] status and text are undocumented
 			return invalid("%s is not available", s).response()

@@ -49,8 +49,20 @@ const (
 type SipURIMinting string
 
 const (
-	SipURIStable   SipURIMinting = "stable"    // once per route key, kept across writes
-	SipURIOnChange SipURIMinting = "on-change" // anew whenever the route's other fields change
+	SipURIStable     SipURIMinting = "stable"      // once per route key, kept across writes
+	SipURIOnChange   SipURIMinting = "on-change"   // anew whenever the route's other fields change
+	SipURIEveryWrite SipURIMinting = "every-write" // anew on every write that carries the route (the <ms> in it may be the time of the write)
+)
+
+// SentSipURI is what Daily does with a sip_uri sent in an entry or a config
+// object: it is read-only [doc], but whether a sent one is ignored or
+// refused is not said [inferred]. The provider re-sends every entry it does
+// not change exactly as read, sip_uri included.
+type SentSipURI string
+
+const (
+	SentSipURIIgnore SentSipURI = "ignore" // dropped; the route keeps its own
+	SentSipURIRefuse SentSipURI = "refuse" // 400 invalid-request-error
 )
 
 // Environment variables read by OptionsFromEnv, so that a whole test run can
@@ -59,7 +71,8 @@ const (
 	EnvDialinStore    = "DAILY_EMULATOR_DIALIN_STORE"     // shared | separate
 	EnvPutOmittedHMAC = "DAILY_EMULATOR_PUT_OMITTED_HMAC" // keep | rotate
 	EnvPutSemantics   = "DAILY_EMULATOR_PUT_SEMANTICS"    // merge | replace
-	EnvSipURI         = "DAILY_EMULATOR_SIP_URI"          // stable | on-change
+	EnvSipURI         = "DAILY_EMULATOR_SIP_URI"          // stable | on-change | every-write
+	EnvSentSipURI     = "DAILY_EMULATOR_SENT_SIP_URI"     // ignore | refuse
 )
 
 // The readings of each option, the default first.
@@ -67,7 +80,8 @@ var (
 	AllDialinStores    = []DialinStore{DialinStoreShared, DialinStoreSeparate}
 	AllPutOmittedHMACs = []PutOmittedHMAC{PutOmittedHMACKeep, PutOmittedHMACRotate}
 	AllPutSemantics    = []PutSemantics{PutMerge, PutReplace}
-	AllSipURIMintings  = []SipURIMinting{SipURIStable, SipURIOnChange}
+	AllSipURIMintings  = []SipURIMinting{SipURIStable, SipURIOnChange, SipURIEveryWrite}
+	AllSentSipURIs     = []SentSipURI{SentSipURIIgnore, SentSipURIRefuse}
 )
 
 // OptionsFromEnv returns base with each reading it leaves unset (zero) taken
@@ -84,6 +98,9 @@ func OptionsFromEnv(base Options) (Options, error) {
 		return base, err
 	}
 	if err := fromEnv(EnvSipURI, AllSipURIMintings, &base.SipURI); err != nil {
+		return base, err
+	}
+	if err := fromEnv(EnvSentSipURI, AllSentSipURIs, &base.SentSipURI); err != nil {
 		return base, err
 	}
 	return base, base.check()
@@ -107,6 +124,7 @@ func (o *Options) withDefaults() {
 	setDefault(&o.PutOmittedHMAC, AllPutOmittedHMACs)
 	setDefault(&o.PutSemantics, AllPutSemantics)
 	setDefault(&o.SipURI, AllSipURIMintings)
+	setDefault(&o.SentSipURI, AllSentSipURIs)
 }
 
 func setDefault[T ~string](field *T, readings []T) {
@@ -126,6 +144,7 @@ func (o Options) check() error {
 		{"PutOmittedHMAC", o.PutOmittedHMAC == "" || slices.Contains(AllPutOmittedHMACs, o.PutOmittedHMAC), string(o.PutOmittedHMAC)},
 		{"PutSemantics", o.PutSemantics == "" || slices.Contains(AllPutSemantics, o.PutSemantics), string(o.PutSemantics)},
 		{"SipURI", o.SipURI == "" || slices.Contains(AllSipURIMintings, o.SipURI), string(o.SipURI)},
+		{"SentSipURI", o.SentSipURI == "" || slices.Contains(AllSentSipURIs, o.SentSipURI), string(o.SentSipURI)},
 	} {
 		if !c.ok {
 			return fmt.Errorf("emulator: Options.%s %q is not a known reading", c.name, c.value)
@@ -138,6 +157,6 @@ func (o Options) check() error {
 // pairs in a fixed order, for test logs.
 func (e *Emulator) Readings() string {
 	o := e.opts
-	return fmt.Sprintf("dialin_store=%s put_omitted_hmac=%s put_semantics=%s sip_uri=%s",
-		o.DialinStore, o.PutOmittedHMAC, o.PutSemantics, o.SipURI)
+	return fmt.Sprintf("dialin_store=%s put_omitted_hmac=%s put_semantics=%s sip_uri=%s sent_sip_uri=%s",
+		o.DialinStore, o.PutOmittedHMAC, o.PutSemantics, o.SipURI, o.SentSipURI)
 }

@@ -19,10 +19,10 @@ func TestOptionsFromEnv(t *testing.T) {
 		got.PutSemantics != "" || got.SipURI != SipURIStable {
 		t.Fatalf("got %+v", got)
 	}
-	if r := New(got).Readings(); r != "dialin_store=separate put_omitted_hmac=rotate put_semantics=merge sip_uri=stable" {
+	if r := New(got).Readings(); r != "dialin_store=separate put_omitted_hmac=rotate put_semantics=merge sip_uri=stable sent_sip_uri=ignore" {
 		t.Fatalf("readings %q", r)
 	}
-	if r := New(Options{}).Readings(); r != "dialin_store=shared put_omitted_hmac=keep put_semantics=merge sip_uri=stable" {
+	if r := New(Options{}).Readings(); r != "dialin_store=shared put_omitted_hmac=keep put_semantics=merge sip_uri=stable sent_sip_uri=ignore" {
 		t.Fatalf("defaults %q", r)
 	}
 

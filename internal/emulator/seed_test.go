@@ -9,6 +9,10 @@ import (
 	"testing"
 )
 
+// keptWhenResent are the sip_uri readings under which an entry sent again
+// unchanged keeps its sip_uri.
+var keptWhenResent = []SipURIMinting{SipURIStable, SipURIOnChange}
+
 // resend POSTs the arrays as GET / shows them, as a client that changes
 // nothing would, and fails unless Daily's answer and state are unchanged.
 func resend(t *testing.T, e *Emulator) {
@@ -25,7 +29,11 @@ func resend(t *testing.T, e *Emulator) {
 		t.Fatalf("re-sending the arrays: %d %s", status, body)
 	}
 	if _, after := call(t, e, "GET", "/v1/", ""); !bytes.Equal(before, after) {
-		t.Fatalf("re-sending the arrays changed them:\n%s\n%s", before, after)
+		i := 0
+		for i < min(len(before), len(after)) && before[i] == after[i] {
+			i++
+		}
+		t.Fatalf("re-sending the arrays changed them, from byte %d:\n%.200s\n%.200s", i, before[i:], after[i:])
 	}
 }
 
@@ -90,7 +98,7 @@ func TestDailybotsAccepted(t *testing.T) {
 // SIP-only entries sharing a name_prefix, or without one, are accepted, and
 // each keeps its own sip_uri when the array is sent again in its order.
 func TestSIPEntriesWithoutAKeyOfTheirOwn(t *testing.T) {
-	for _, minting := range AllSipURIMintings {
+	for _, minting := range keptWhenResent {
 		t.Run(string(minting), func(t *testing.T) {
 			eachStore(t, func(t *testing.T, store DialinStore) {
 				e := New(Options{DialinStore: store, SipURI: minting})
@@ -115,7 +123,7 @@ func TestSIPEntriesWithoutAKeyOfTheirOwn(t *testing.T) {
 }
 
 func TestMessyAccount(t *testing.T) {
-	for _, minting := range AllSipURIMintings {
+	for _, minting := range keptWhenResent {
 		t.Run(string(minting), func(t *testing.T) {
 			eachStore(t, func(t *testing.T, store DialinStore) {
 				e := New(Options{DialinStore: store, SipURI: minting})

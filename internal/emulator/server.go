@@ -41,6 +41,7 @@ type Options struct {
 	PutOmittedHMAC PutOmittedHMAC // default PutOmittedHMACKeep
 	PutSemantics   PutSemantics   // default PutMerge
 	SipURI         SipURIMinting  // default SipURIStable
+	SentSipURI     SentSipURI     // default SentSipURIIgnore
 }
 
 // Variants selects alternative response shapes that Daily documents or has been seen using.
