@@ -131,7 +131,8 @@ func (e *Emulator) object(id string) *dialinEntry {
 	if id == "" {
 		return nil
 	}
-	for _, d := range e.objects() {
+	// Array entries of the separate store have no id, so only objects match.
+	for _, d := range slices.Concat(e.pinless, e.pin, e.separate) {
 		if d.id == id {
 			return d
 		}
