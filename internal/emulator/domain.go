@@ -343,7 +343,8 @@ func optionalMessage(entry map[string]any, field string) error {
 const dailybots = "dailybots"
 
 // checkUnique enforces that a number routes through one entry across both
-// arrays [doc]. SIP-only entries may share a name_prefix, or have none:
+// arrays [doc]; the refusal's text is [inferred], and the provider's walk
+// test matches it. SIP-only entries may share a name_prefix, or have none:
 // real accounts hold such entries, so Daily accepts them [inferred].
 func checkUnique(pinless, pin []map[string]any) *apiError {
 	seen := map[string]bool{}
