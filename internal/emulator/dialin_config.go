@@ -102,6 +102,8 @@ func (e *Emulator) createObject(typ string, fields map[string]any) (*dialinEntry
 		e.separate = append(e.separate, d)
 	}
 	e.assignSipURI(d)
+	// Whether Daily sends its test request to the webhook of a new object,
+	// as it does for an array write, is unknown: none is sent [inferred].
 	return d, nil
 }
 
