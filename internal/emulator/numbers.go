@@ -30,6 +30,9 @@ const releaseHold = 14 * 24 * time.Hour
 // maxAvailable caps one list-available-numbers answer [inferred].
 const maxAvailable = 30
 
+// areaCodes is the emulator's inventory: one area code per city [inferred].
+// Real cities have overlays (Toronto: 416, 647, 437), so a number bought by
+// city may start otherwise on Daily.
 var areaCodes = []struct{ code, region, city string }{
 	{"212", "NY", "New York"}, {"718", "NY", "Brooklyn"}, {"415", "CA", "San Francisco"},
 	{"310", "CA", "Los Angeles"}, {"949", "CA", "Irvine"}, {"805", "CA", "Santa Barbara"},
