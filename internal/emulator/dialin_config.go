@@ -110,14 +110,17 @@ func (e *Emulator) createObject(typ string, fields map[string]any) (*dialinEntry
 // assignSipURI gives a pinless object its sip_uri, minted by Daily and
 // read-only [doc].
 func (e *Emulator) assignSipURI(d *dialinEntry) {
-	if d.typ != PinlessDialin {
-		return
+	if d.typ == PinlessDialin {
+		d.fields["sip_uri"] = e.sipURI(e.objectIdentity(d), d.fields)
 	}
-	identity := "object " + d.id
+}
+
+// objectIdentity is sipIdentity for a config object.
+func (e *Emulator) objectIdentity(d *dialinEntry) string {
 	if e.opts.DialinStore == DialinStoreShared {
-		identity = e.arrayIdentity(d)
+		return e.arrayIdentity(d)
 	}
-	d.fields["sip_uri"] = e.sipURI(identity, d.fields)
+	return "object " + d.id
 }
 
 func (e *Emulator) getConfig(q request) response {
@@ -371,10 +374,12 @@ func (e *Emulator) MutateDialinConfig(id string, fn func(config map[string]any))
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	d := e.object(id)
-	if d != nil {
-		fn(d.fields)
+	if d == nil {
+		return false
 	}
-	return d != nil
+	fn(d.fields)
+	e.keepSipURI(e.objectIdentity(d), d.fields)
+	return true
 }
 
 // DialinConfig returns the object id exactly as GET /domain-dialin-config/{id}

@@ -482,6 +482,8 @@ func (e *Emulator) SetDialinArray(array string, entries []json.RawMessage) error
 // MutateDialinEntry edits one stored entry in place to simulate drift, without
 // validation or hmac minting. key is the phone_number, or "sip:"+name_prefix for
 // entries without one. fn runs under the emulator's lock and must not call it.
+// The edited entry is what Daily holds: sent back unchanged, it keeps its
+// sip_uri under every reading but SipURIEveryWrite.
 func (e *Emulator) MutateDialinEntry(array, key string, fn func(entry map[string]any)) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -492,6 +494,7 @@ func (e *Emulator) MutateDialinEntry(array, key string, fn func(entry map[string
 	for _, d := range *slot {
 		if entryKey(d.fields) == key {
 			fn(d.fields)
+			e.keepSipURI(e.arrayIdentity(d), d.fields)
 			return true
 		}
 	}

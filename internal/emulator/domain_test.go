@@ -387,3 +387,17 @@ func TestSentSipURIReadings(t *testing.T) {
 		}
 	}
 }
+
+// Drift is what Daily holds: under the on-change reading, an entry edited
+// out of band and sent back unchanged keeps its sip_uri.
+func TestSipURIOnChangeAfterDrift(t *testing.T) {
+	e := New(Options{SipURI: SipURIOnChange})
+	n := buy(t, e, 1)
+	post(t, e, `{"pinless_dialin":[`+pinlessEntry(n[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	e.MutateDialinEntry(PinlessDialin, n[0], func(m map[string]any) { m["room_creation_api"] = "https://drift.example/" })
+	held := e.DialinArray(PinlessDialin)
+	post(t, e, `{"pinless_dialin":[`+string(held[0])+`]}`)
+	if now := e.DialinArray(PinlessDialin); string(now[0]) != string(held[0]) {
+		t.Fatalf("drifted entry sent back changed:\n%s\n%s", held[0], now[0])
+	}
+}

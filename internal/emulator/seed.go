@@ -60,18 +60,17 @@ func (e *Emulator) SeedDialinConfig(typ string, config json.RawMessage) (string,
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	d := e.newEntry(typ, true, fields)
-	identity := "object " + d.id
 	if e.opts.DialinStore == DialinStoreShared {
 		*e.array(typ) = append(*e.array(typ), d)
-		identity = e.arrayIdentity(d)
 	} else {
 		e.separate = append(e.separate, d)
 	}
-	e.keepSipURI(identity, fields)
+	e.keepSipURI(e.objectIdentity(d), fields)
 	return d.id, nil
 }
 
-// keepSipURI records a seeded sip_uri as the one minted for identity.
+// keepSipURI records the sip_uri of an entry stored as given (seeded, or
+// edited by a test) as the one minted for identity, for its content.
 func (e *Emulator) keepSipURI(identity string, fields map[string]any) {
 	uri, ok := fields["sip_uri"].(string)
 	if !ok {
