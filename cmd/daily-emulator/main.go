@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -46,14 +47,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rateLimit := fs.Bool("rate-limit", false, "enforce 20 requests/s, answering 429 rate-limit-error")
 	sendTests := fs.Bool("send-test-requests", false, `POST {"Test":"test"} to each room_creation_api when pinless_dialin is set`)
 	seedNumbers := fs.Int("seed-numbers", 0, "pre-purchase N numbers, bought 30 days ago so they can be released")
+	messy := fs.Bool("messy-account", false, "seed an account made by hand over years: 130 numbers (+1312555xxxx), 100 pinless and 12 PIN routes, SIP-only interconnects (odd ones included) and a few dial-in config objects")
+	// Readings of what Daily does not document; unset, each comes from its
+	// environment variable, else the default (the first reading named).
+	dialinStore := fs.String("dialin-store", "", readingUsage("how dial-in config objects relate to the domain arrays", emulator.EnvDialinStore, emulator.AllDialinStores))
+	putHMAC := fs.String("put-omitted-hmac", "", readingUsage("what a PUT of a config object without hmac does to its secret", emulator.EnvPutOmittedHMAC, emulator.AllPutOmittedHMACs))
+	putSemantics := fs.String("put-semantics", "", readingUsage("how a PUT of a config object treats the fields it leaves out", emulator.EnvPutSemantics, emulator.AllPutSemantics))
+	sipURI := fs.String("sip-uri", "", readingUsage("when a route's sip_uri is minted", emulator.EnvSipURI, emulator.AllSipURIMintings))
+	sentSipURI := fs.String("sent-sip-uri", "", readingUsage("what a sip_uri sent with an entry or object does", emulator.EnvSentSipURI, emulator.AllSentSipURIs))
+	staleCopies := fs.Int("stale-copies", 0, "play a stale writer: undo this many client writes of the dial-in arrays in a row, each by writing back the arrays as they were just before it")
+	staleDelay := fs.Duration("stale-delay", 100*time.Millisecond, "how long after a client's write the stale writer writes its copy back")
+	staleObjects := fs.Bool("stale-objects", false, "writes of dial-in config objects trigger the stale writer too")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := checkLoopback(*addr); err != nil {
 		return err
 	}
+	opts, err := emulator.OptionsFromEnv(emulator.Options{
+		APIKey: *key, Seed: *seed, SendTestRequests: *sendTests,
+		DialinStore:    emulator.DialinStore(*dialinStore),
+		PutOmittedHMAC: emulator.PutOmittedHMAC(*putHMAC),
+		PutSemantics:   emulator.PutSemantics(*putSemantics),
+		SipURI:         emulator.SipURIMinting(*sipURI),
+		SentSipURI:     emulator.SentSipURI(*sentSipURI),
+	})
+	if err != nil {
+		return err
+	}
 
-	e := emulator.New(emulator.Options{APIKey: *key, Seed: *seed, SendTestRequests: *sendTests})
+	e := emulator.New(opts)
 	defer e.Close()
 	inv := e.Available()
 	if *seedNumbers < 0 || *seedNumbers > len(inv) {
@@ -62,13 +85,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, n := range inv[:*seedNumbers] {
 		e.SeedPurchased(n.Number, e.Now().Add(-30*24*time.Hour))
 	}
+	if *messy {
+		e.SeedMessyAccount()
+	}
 	e.SetFaults(emulator.Faults{Latency: *latency, FailRate: *failRate, DropRate: *dropRate, RateLimit: *rateLimit})
+	e.SetStaleWriter(emulator.StaleWriter{Delay: *staleDelay, Copies: *staleCopies, Objects: *staleObjects})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: logRequests(e, log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)), ReadHeaderTimeout: 10 * time.Second}
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+	logger.Printf("readings: %s", e.Readings())
+	srv := &http.Server{Handler: logRequests(e, logger), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "DAILY_API_URL=http://%s/v1 DAILY_API_KEY=%s\n", ln.Addr(), e.APIKey())
@@ -81,6 +110,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+func readingUsage[T ~string](what, env string, readings []T) string {
+	names := make([]string, len(readings))
+	for i, r := range readings {
+		names[i] = string(r)
+	}
+	return fmt.Sprintf("%s: %s (default $%s, else %s)", what, strings.Join(names, " or "), env, readings[0])
 }
 
 // checkLoopback refuses addresses that would expose the emulator beyond this machine.

@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -89,4 +90,63 @@ type PurchasedNumber struct {
 type PurchasedFilter struct {
 	Name   string
 	Number string
+}
+
+// Types of dial-in config objects (/domain-dialin-config): the same names as
+// the domain arrays.
+const (
+	DialinConfigPinless = PinlessDialin
+	DialinConfigPin     = PinDialin
+)
+
+// DialinConfig is one object of /domain-dialin-config. Config keeps every
+// field as raw JSON, exactly as Daily sent it, so that callers can compare a
+// field or send it back unchanged; a null phone_number (a SIP-only pinless
+// object) is left out, as if absent.
+type DialinConfig struct {
+	ID     string
+	Type   string
+	Config map[string]json.RawMessage
+}
+
+// String returns a string field of the config and whether it is set to a
+// string (absent, null and other types are not).
+func (c *DialinConfig) String(field string) (string, bool) {
+	var s string
+	if err := json.Unmarshal(c.Config[field], &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// PhoneNumber is the config's number, "" for a SIP-only pinless object.
+func (c *DialinConfig) PhoneNumber() string {
+	n, _ := c.String("phone_number")
+	return n
+}
+
+// DialinConfigFilter narrows GET /domain-dialin-config. Empty fields are not sent.
+type DialinConfigFilter struct {
+	PhoneNumber  string   // exact number
+	PhoneNumbers []string // any of these (Daily matches each as a substring)
+	SIPUsername  string   // the local part of a sip_uri
+	NamePrefix   string
+	Type         string // DialinConfigPinless or DialinConfigPin
+}
+
+// Query returns the filters that are set as the endpoint's query parameters.
+func (f DialinConfigFilter) Query() url.Values {
+	query := url.Values{}
+	for name, value := range map[string]string{
+		"phone_number":  f.PhoneNumber,
+		"phone_numbers": strings.Join(f.PhoneNumbers, ","),
+		"sip_username":  f.SIPUsername,
+		"name_prefix":   f.NamePrefix,
+		"type":          f.Type,
+	} {
+		if value != "" {
+			query.Set(name, value)
+		}
+	}
+	return query
 }

@@ -37,15 +37,18 @@ func (e *Emulator) Calls() []Call {
 // pinless entry for to, signed with the entry's hmac, and returns the webhook's status.
 func (e *Emulator) SimulateCall(ctx context.Context, to, from string) (int, error) {
 	e.mu.Lock()
-	i := slices.IndexFunc(e.pinless, func(en map[string]any) bool {
-		// [inferred] a SIP-only entry is reached through its sip_uri.
-		return en["phone_number"] == to || (en["phone_number"] == nil && en["sip_uri"] == to)
+	routes := slices.DeleteFunc(slices.Concat(e.pinless, e.separate), func(d *dialinEntry) bool { return d.typ != PinlessDialin })
+	i := slices.IndexFunc(routes, func(d *dialinEntry) bool {
+		en := d.fields
+		// [inferred] a SIP-only entry is reached through its sip_uri, with
+		// or without the "sip:" the To of a webhook call carries.
+		return en["phone_number"] == to || (en["phone_number"] == nil && (en["sip_uri"] == to || "sip:"+fmt.Sprint(en["sip_uri"]) == to))
 	})
 	if i < 0 {
 		e.mu.Unlock()
 		return 0, fmt.Errorf("%w for %s", ErrNoRoute, to)
 	}
-	entry := e.pinless[i]
+	entry := routes[i].fields
 	target, _ := entry["room_creation_api"].(string)
 	secret, _ := entry["hmac"].(string)
 	call := Call{ID: e.uuid(), To: to, From: from}

@@ -91,8 +91,11 @@ func TestSimulateSIPCall(t *testing.T) {
 	defer hook.Close()
 	post(t, e, `{"pinless_dialin":[{"name_prefix":"trunk","room_creation_api":"`+hook.URL+`","hmac":"`+secret+`"}]}`)
 	uri := array(t, e, PinlessDialin)[0]["sip_uri"].(string)
-	if status, err := e.SimulateCall(context.Background(), uri, "sip:caller@example"); err != nil || status != 200 {
-		t.Fatalf("SIP call: %d %v", status, err)
+	// Reached by the sip_uri as configs show it, and as the To of a call shows it.
+	for _, to := range []string{uri, "sip:" + uri} {
+		if status, err := e.SimulateCall(context.Background(), to, "sip:caller@example"); err != nil || status != 200 {
+			t.Fatalf("SIP call to %s: %d %v", to, status, err)
+		}
 	}
 }
 

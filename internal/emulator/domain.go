@@ -35,7 +35,7 @@ type setting struct {
 }
 
 // settings are the domain properties the emulator knows besides the dial-in
-// arrays, with Daily's defaults. [inferred] A property must keep its JSON type.
+// arrays, with their defaults [inferred]. [inferred] A property must keep its JSON type.
 var settings = map[string]setting{
 	"enable_advanced_chat":         {kindBool, false},
 	"enable_breakout_rooms":        {kindBool, false},
@@ -95,19 +95,14 @@ type domainBody struct {
 }
 
 // domainObject renders GET / (caller holds the lock). Maps marshal with sorted
-// keys, so unchanged entries are byte-identical across responses.
+// keys, so unchanged entries are byte-identical across responses: that Daily
+// answers an unchanged entry alike every time is [inferred], and tests
+// comparing unmanaged entries byte for byte rely on it.
 func (e *Emulator) domainObject() response {
 	cfg := maps.Clone(e.config)
-	cfg[PinlessDialin] = nonNil(e.pinless)
-	cfg[PinDialin] = nonNil(e.pin)
+	cfg[PinlessDialin] = arrayFields(e.pinless)
+	cfg[PinDialin] = arrayFields(e.pin)
 	return jsonResp(http.StatusOK, domainBody{e.opts.DomainName, e.domainID, cfg})
-}
-
-func nonNil(entries []map[string]any) []map[string]any {
-	if entries == nil {
-		return []map[string]any{}
-	}
-	return entries
 }
 
 func (e *Emulator) getDomain(request) response {
@@ -132,9 +127,17 @@ func (e *Emulator) postDomain(q request) response {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	var arrays []string
+	for _, name := range []string{PinDialin, PinlessDialin} {
+		if _, ok := props[name]; ok {
+			arrays = append(arrays, name)
+		}
+	}
+	before := e.staleCopy(false, arrays...)
 	if err := e.applyProperties(props); err != nil {
 		return err.response()
 	}
+	e.staleWriteBack(before)
 	return e.domainObject()
 }
 
@@ -142,7 +145,7 @@ func (e *Emulator) postDomain(q request) response {
 // are valid (caller holds the lock).
 func (e *Emulator) applyProperties(props map[string]any) *apiError {
 	updates := map[string]any{}
-	pinless, pin := e.pinless, e.pin
+	pinless, pin := arrayFields(e.pinless), arrayFields(e.pin)
 	var setPinless, setPin bool
 	for _, name := range slices.Sorted(maps.Keys(props)) {
 		v := props[name]
@@ -172,23 +175,36 @@ func (e *Emulator) applyProperties(props map[string]any) *apiError {
 		if err := checkUnique(pinless, pin); err != nil {
 			return err
 		}
+		if err := e.checkObjectNumbers(pinless, pin); err != nil {
+			return err
+		}
 	}
 
 	// Properties that are not sent keep their value [inferred].
 	maps.Copy(e.config, updates)
 	if setPin {
-		e.pin = pin
+		e.storeArray(PinDialin, pin)
 	}
 	if setPinless {
-		for _, entry := range pinless {
-			// Daily mints a new secret for every entry POSTed without one [doc].
-			if _, ok := entry["hmac"]; !ok {
-				entry["hmac"] = mintHMAC()
-			}
-			entry["sip_uri"] = e.sipURI(entry)
-		}
-		e.pinless = pinless
+		e.storeArray(PinlessDialin, pinless)
 		e.sendTestRequests(pinless)
+	}
+	return nil
+}
+
+// checkObjectNumbers refuses, under the separate store, an array entry on a
+// number that a config object holds: one config per number [doc].
+func (e *Emulator) checkObjectNumbers(arrays ...[]map[string]any) *apiError {
+	for _, entry := range slices.Concat(arrays...) {
+		n, ok := entry["phone_number"].(string)
+		if !ok {
+			continue
+		}
+		for _, d := range e.separate {
+			if d.fields["phone_number"] == n {
+				return invalid("%s is used by more than one dial-in entry: dial-in config %s (%s) holds it", n, d.id, d.typ)
+			}
+		}
 	}
 	return nil
 }
@@ -205,7 +221,8 @@ func (e *Emulator) validateArray(name string, v any, check func(map[string]any) 
 		if !ok {
 			return nil, invalid("%s[%d] must be an object", name, i)
 		}
-		entry := maps.Clone(m) // unknown fields are kept as sent [inferred]
+		// Unknown fields are kept as sent, and the entries in the order sent [inferred].
+		entry := maps.Clone(m)
 		if err := check(entry); err != nil {
 			return nil, invalid("%s[%d]: %v", name, i, err)
 		}
@@ -217,7 +234,11 @@ func (e *Emulator) validateArray(name string, v any, check func(map[string]any) 
 // validatePinless checks one pinless_dialin entry. A null value for a known
 // field is refused rather than treated as absent [inferred].
 func (e *Emulator) validatePinless(entry map[string]any) error {
-	delete(entry, "sip_uri") // read-only: a sent value is ignored [doc]
+	// Read-only [doc]; a sent value is ignored, or refused (Options.SentSipURI) [inferred].
+	if _, sent := entry["sip_uri"]; sent && e.opts.SentSipURI == SentSipURIRefuse {
+		return errors.New("sip_uri is read-only")
+	}
+	delete(entry, "sip_uri")
 	if _, ok := entry["phone_number"]; ok {
 		if err := e.checkNumber(entry["phone_number"]); err != nil {
 			return err
@@ -227,8 +248,13 @@ func (e *Emulator) validatePinless(entry map[string]any) error {
 	if _, ok := entry["room_creation_api"]; !ok {
 		return errors.New("room_creation_api is required")
 	}
-	if err := checkURL("room_creation_api", entry["room_creation_api"]); err != nil {
-		return err
+	// Old Daily Bots accounts hold the non-URL value "dailybots" [daily-code];
+	// that Daily takes it back when such an entry is re-sent is [inferred]
+	// from accounts that hold it.
+	if entry["room_creation_api"] != dailybots {
+		if err := checkURL("room_creation_api", entry["room_creation_api"]); err != nil {
+			return err
+		}
 	}
 	if err := optionalString(entry, "name_prefix"); err != nil {
 		return err
@@ -313,9 +339,13 @@ func optionalMessage(entry map[string]any, field string) error {
 	return nil
 }
 
+// dailybots is the room_creation_api of routes made by Daily Bots.
+const dailybots = "dailybots"
+
 // checkUnique enforces that a number routes through one entry across both
-// arrays [doc], and that SIP-only entries have distinct name_prefix values,
-// since their sip_uri is keyed on it [inferred].
+// arrays [doc]; the refusal's text is [inferred], and the provider's walk
+// test matches it. SIP-only entries may share a name_prefix, or have none:
+// real accounts hold such entries, so Daily accepts them [inferred].
 func checkUnique(pinless, pin []map[string]any) *apiError {
 	seen := map[string]bool{}
 	for _, entry := range slices.Concat(pinless, pin) {
@@ -327,17 +357,6 @@ func checkUnique(pinless, pin []map[string]any) *apiError {
 			return invalid("%s is used by more than one dial-in entry", n)
 		}
 		seen[n] = true
-	}
-	prefixes := map[string]bool{}
-	for _, entry := range pinless {
-		key := entryKey(entry)
-		if key == "" || key[0] == '+' {
-			continue
-		}
-		if prefixes[key] {
-			return invalid("more than one SIP-only pinless_dialin entry has name_prefix %q", entry["name_prefix"])
-		}
-		prefixes[key] = true
 	}
 	return nil
 }
@@ -354,25 +373,50 @@ func entryKey(entry map[string]any) string {
 	return ""
 }
 
-// sipURI returns the entry's sip_uri, generated on first appearance and then
-// stable for the same key [inferred]; entries without a key get a fresh one.
-func (e *Emulator) sipURI(entry map[string]any) string {
-	key := entryKey(entry)
-	if uri, ok := e.sipURIs[key]; ok && key != "" {
-		return uri
+// sipMint is the sip_uri minted for an entry identity, with the content it
+// was minted for (used by SipURIOnChange).
+type sipMint struct{ uri, content string }
+
+// sipURI returns the sip_uri of the pinless route identified by identity
+// (see sipIdentity) with these fields, as a write of the route leaves it
+// (caller holds the lock). It is minted on the route's first appearance;
+// then it stays (SipURIStable), or is minted anew whenever the route's other
+// fields change (SipURIOnChange) or on every write (SipURIEveryWrite): which
+// one Daily does is unknown [inferred].
+func (e *Emulator) sipURI(identity string, fields map[string]any) string {
+	content := ""
+	if e.opts.SipURI == SipURIOnChange {
+		rest := maps.Clone(fields)
+		delete(rest, "sip_uri")
+		content = string(jsonResp(http.StatusOK, rest).body)
 	}
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	user := make([]byte, 20)
-	for i := range user {
-		user[i] = alphabet[e.rng.IntN(len(alphabet))]
+	if m, ok := e.sipURIs[identity]; ok && m.content == content && e.opts.SipURI != SipURIEveryWrite {
+		return m.uri
 	}
-	uri := fmt.Sprintf("sip:%s@%s.sip.daily.co", user, e.opts.DomainName)
-	if key != "" {
-		e.sipURIs[key] = uri
-	}
+	uri := e.mintSipURI()
+	e.sipURIs[identity] = sipMint{uri, content}
 	return uri
 }
 
+// mintSipURI makes a sip_uri of the form Daily's examples show,
+// <hex>--<ms>@daily-<hex>-pinless-sip.dapp.signalwire.com, without a "sip:"
+// scheme (the To of a webhook call adds it) [seen]. The hex identifies the
+// domain (here: from its id) and <ms> is the minting time in milliseconds,
+// made unique within the domain [inferred].
+func (e *Emulator) mintSipURI() string {
+	ms := max(e.now().UnixMilli(), e.lastSipMS+1)
+	e.lastSipMS = ms
+	hex := e.sipDomainHex()
+	return fmt.Sprintf("%s--%d@daily-%s-pinless-sip.dapp.signalwire.com", hex, ms, hex)
+}
+
+// sipDomainHex is the 16 hex digits that stand for the domain in its sip_uris.
+func (e *Emulator) sipDomainHex() string {
+	return strings.ReplaceAll(e.domainID, "-", "")[:16]
+}
+
+// mintHMAC makes a secret: 32 random bytes in standard base64, the length
+// of Daily's examples [doc]; their make-up is [inferred].
 func mintHMAC() string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails
@@ -387,7 +431,7 @@ func (e *Emulator) sendTestRequests(entries []map[string]any) {
 	}
 	for _, entry := range entries {
 		target, _ := entry["room_creation_api"].(string)
-		e.bg.Go(func() {
+		e.goBackground(func() {
 			req, err := http.NewRequestWithContext(e.bgCtx, http.MethodPost, target, strings.NewReader(`{"Test":"test"}`))
 			if err != nil {
 				return
@@ -404,18 +448,13 @@ func (e *Emulator) sendTestRequests(entries []map[string]any) {
 func (e *Emulator) DialinArray(array string) []json.RawMessage {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var entries []map[string]any
-	switch array {
-	case PinlessDialin:
-		entries = e.pinless
-	case PinDialin:
-		entries = e.pin
-	default:
+	slot := e.array(array)
+	if slot == nil {
 		return nil
 	}
-	out := make([]json.RawMessage, len(entries))
-	for i, entry := range entries {
-		out[i] = jsonResp(http.StatusOK, entry).body
+	out := make([]json.RawMessage, len(*slot))
+	for i, d := range *slot {
+		out[i] = jsonResp(http.StatusOK, d.fields).body
 	}
 	return out
 }
@@ -423,7 +462,7 @@ func (e *Emulator) DialinArray(array string) []json.RawMessage {
 // SetDialinArray replaces a dial-in array under the same rules as POST /
 // (validation, hmac minting, sip_uri), as another writer would.
 func (e *Emulator) SetDialinArray(array string, entries []json.RawMessage) error {
-	if array != PinlessDialin && array != PinDialin {
+	if e.array(array) == nil {
 		return fmt.Errorf("emulator: unknown dial-in array %q", array)
 	}
 	list := make([]any, len(entries))
@@ -443,28 +482,21 @@ func (e *Emulator) SetDialinArray(array string, entries []json.RawMessage) error
 // MutateDialinEntry edits one stored entry in place to simulate drift, without
 // validation or hmac minting. key is the phone_number, or "sip:"+name_prefix for
 // entries without one. fn runs under the emulator's lock and must not call it.
+// The edited entry is what Daily holds: sent back unchanged, it keeps its
+// sip_uri under every reading but SipURIEveryWrite.
 func (e *Emulator) MutateDialinEntry(array, key string, fn func(entry map[string]any)) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	var entries []map[string]any
-	switch array {
-	case PinlessDialin:
-		entries = e.pinless
-	case PinDialin:
-		entries = e.pin
+	slot := e.array(array)
+	if slot == nil {
+		return false
 	}
-	for _, entry := range entries {
-		if entryKey(entry) == key {
-			fn(entry)
+	for _, d := range *slot {
+		if entryKey(d.fields) == key {
+			fn(d.fields)
+			e.keepSipURI(e.arrayIdentity(d), d.fields)
 			return true
 		}
 	}
 	return false
-}
-
-// removeDialinEntries deletes every entry routing number (caller holds the lock).
-func (e *Emulator) removeDialinEntries(number string) {
-	routes := func(entry map[string]any) bool { return entry["phone_number"] == number }
-	e.pinless = slices.DeleteFunc(e.pinless, routes)
-	e.pin = slices.DeleteFunc(e.pin, routes)
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,8 +165,14 @@ func TestSipURI(t *testing.T) {
 		`,{"name_prefix":"trunk","room_creation_api":"https://s.example/hook"}]}`)
 	first := array(t, e, PinlessDialin)
 	uri, sipOnly := first[0]["sip_uri"].(string), first[1]["sip_uri"].(string)
-	if uri == "sip:mine@x" || !strings.HasPrefix(uri, "sip:") || !strings.HasSuffix(uri, "@emulator-domain.sip.daily.co") || uri == sipOnly {
-		t.Fatalf("sip_uri %q / %q", uri, sipOnly)
+	form := regexp.MustCompile(`^([0-9a-f]{16})--[0-9]{13}@daily-([0-9a-f]{16})-pinless-sip\.dapp\.signalwire\.com$`)
+	for _, u := range []string{uri, sipOnly} {
+		if m := form.FindStringSubmatch(u); m == nil || m[1] != m[2] {
+			t.Fatalf("sip_uri %q not in the form of Daily's examples", u)
+		}
+	}
+	if uri == sipOnly {
+		t.Fatalf("one sip_uri for two entries: %q", uri)
 	}
 	// Re-POSTed in another order with another number added: stable per key.
 	post(t, e, `{"pinless_dialin":[{"name_prefix":"trunk","room_creation_api":"https://s.example/hook"},`+
@@ -174,8 +181,44 @@ func TestSipURI(t *testing.T) {
 	if second[0]["sip_uri"] != sipOnly || second[2]["sip_uri"] != uri || second[1]["sip_uri"] == uri {
 		t.Fatalf("sip_uri not stable: %v", second)
 	}
-	status, body := post(t, e, `{"pinless_dialin":[{"name_prefix":"t","room_creation_api":"https://s.example/1"},{"name_prefix":"t","room_creation_api":"https://s.example/2"}]}`)
-	wantError(t, status, body, 400, "invalid-request-error")
+}
+
+func TestSipURIReadings(t *testing.T) {
+	e := New(Options{SipURI: SipURIOnChange, Start: time.Date(2025, 6, 12, 6, 12, 55, 591_000_000, time.UTC)})
+	n := buy(t, e, 2)
+	first := pinlessEntry(n[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)
+	post(t, e, `{"pinless_dialin":[`+first+`,`+pinlessEntry(n[1], "https://b.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	before := array(t, e, PinlessDialin)
+	if want := "--1749708775591@"; !strings.Contains(before[0]["sip_uri"].(string), want) {
+		t.Fatalf("sip_uri %v lacks the minting time %s", before[0]["sip_uri"], want)
+	}
+	// The first entry is sent unchanged, the second with a new webhook.
+	post(t, e, `{"pinless_dialin":[`+first+`,`+pinlessEntry(n[1], "https://b.example/v2", `,"hmac":"c2VjcmV0"`)+`]}`)
+	after := array(t, e, PinlessDialin)
+	if after[0]["sip_uri"] != before[0]["sip_uri"] {
+		t.Errorf("unchanged entry got a new sip_uri: %v → %v", before[0]["sip_uri"], after[0]["sip_uri"])
+	}
+	if after[1]["sip_uri"] == before[1]["sip_uri"] {
+		t.Errorf("changed entry kept its sip_uri %v", after[1]["sip_uri"])
+	}
+	// Under every-write, sending it again unchanged mints a new one.
+	every := New(Options{SipURI: SipURIEveryWrite})
+	m := buy(t, every, 1)
+	post(t, every, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	was := array(t, every, PinlessDialin)[0]["sip_uri"]
+	post(t, every, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	if now := array(t, every, PinlessDialin)[0]["sip_uri"]; now == was {
+		t.Errorf("every-write reading kept %v", was)
+	}
+	// Under the default reading the change keeps it.
+	stable := New(Options{})
+	m = buy(t, stable, 1)
+	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/hook", "")+`]}`)
+	was = array(t, stable, PinlessDialin)[0]["sip_uri"]
+	post(t, stable, `{"pinless_dialin":[`+pinlessEntry(m[0], "https://a.example/v2", "")+`]}`)
+	if now := array(t, stable, PinlessDialin)[0]["sip_uri"]; now != was {
+		t.Errorf("stable reading: %v → %v", was, now)
+	}
 }
 
 func TestUnknownEntryFieldsKept(t *testing.T) {
@@ -322,5 +365,39 @@ func TestSendTestRequests(t *testing.T) {
 	case b := <-bodies:
 		t.Fatalf("unexpected test request %s", b)
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func TestSentSipURIReadings(t *testing.T) {
+	for _, reading := range AllSentSipURIs {
+		e := New(Options{SentSipURI: reading})
+		n := buy(t, e, 2)
+		entry := pinlessEntry(n[0], "https://a.example/hook", `,"sip_uri":"abc--1@daily-abc-pinless-sip.dapp.signalwire.com"`)
+		status, body := post(t, e, `{"pinless_dialin":[`+entry+`]}`)
+		createStatus, createBody := call(t, e, "POST", "/v1/domain-dialin-config",
+			`{"type":"pinless_dialin","phone_number":"`+n[1]+`","room_creation_api":"https://a.example/hook","sip_uri":"x"}`)
+		switch reading {
+		case SentSipURIIgnore:
+			if status != 200 || createStatus != 200 || array(t, e, PinlessDialin)[0]["sip_uri"] == "abc--1@daily-abc-pinless-sip.dapp.signalwire.com" {
+				t.Fatalf("ignore: %d %s / %d %s", status, body, createStatus, createBody)
+			}
+		case SentSipURIRefuse:
+			wantError(t, status, body, 400, "invalid-request-error")
+			wantError(t, createStatus, createBody, 400, "invalid-request-error")
+		}
+	}
+}
+
+// Drift is what Daily holds: under the on-change reading, an entry edited
+// out of band and sent back unchanged keeps its sip_uri.
+func TestSipURIOnChangeAfterDrift(t *testing.T) {
+	e := New(Options{SipURI: SipURIOnChange})
+	n := buy(t, e, 1)
+	post(t, e, `{"pinless_dialin":[`+pinlessEntry(n[0], "https://a.example/hook", `,"hmac":"c2VjcmV0"`)+`]}`)
+	e.MutateDialinEntry(PinlessDialin, n[0], func(m map[string]any) { m["room_creation_api"] = "https://drift.example/" })
+	held := e.DialinArray(PinlessDialin)
+	post(t, e, `{"pinless_dialin":[`+string(held[0])+`]}`)
+	if now := e.DialinArray(PinlessDialin); string(now[0]) != string(held[0]) {
+		t.Fatalf("drifted entry sent back changed:\n%s\n%s", held[0], now[0])
 	}
 }

@@ -30,6 +30,9 @@ const releaseHold = 14 * 24 * time.Hour
 // maxAvailable caps one list-available-numbers answer [inferred].
 const maxAvailable = 30
 
+// areaCodes is the emulator's inventory: one area code per city [inferred].
+// Real cities have overlays (Toronto: 416, 647, 437), so a number bought by
+// city may start otherwise on Daily.
 var areaCodes = []struct{ code, region, city string }{
 	{"212", "NY", "New York"}, {"718", "NY", "Brooklyn"}, {"415", "CA", "San Francisco"},
 	{"310", "CA", "Los Angeles"}, {"949", "CA", "Irvine"}, {"805", "CA", "Santa Barbara"},
@@ -266,7 +269,7 @@ func (e *Emulator) buyNumber(q request) response {
 		switch {
 		case !isString: // [inferred]
 			return invalid("number must be a string").response()
-		case !nanp.MatchString(s):
+		case !nanp.MatchString(s): // [inferred] which numbers the vendor finds invalid
 			return vendorInvalidNumber
 		case e.availableIndex(s) < 0: // [inferred] status and text are undocumented
 			return invalid("%s is not available", s).response()

@@ -1,9 +1,11 @@
 // Package emulator is an in-memory stand-in for the parts of the Daily REST API
-// that the provider uses (see /work/shared/daily-api.md, sections 0–2 and 4).
+// that the provider uses (see /work/shared/daily-api.md, sections 0–4).
 // It speaks HTTP/JSON only, keeps all state behind one mutex, and adds hooks for
 // tests: an injectable clock, out-of-band edits, request counts and fault injection.
 //
-// Behaviour that Daily does not document is marked "[inferred]" in the source.
+// Behaviour that Daily does not document is marked "[inferred]" in the source;
+// where a test or the provider depends on such a reading, Options offers the
+// others (see options.go).
 package emulator
 
 import (
@@ -33,6 +35,13 @@ type Options struct {
 	// SendTestRequests makes a POST that sets pinless_dialin send {"Test":"test"}
 	// to each room_creation_api (async, errors ignored) [doc].
 	SendTestRequests bool
+	// Readings of what Daily does not document (see options.go); the zero
+	// value of each is the one the API contract calls most likely.
+	DialinStore    DialinStore    // default DialinStoreShared
+	PutOmittedHMAC PutOmittedHMAC // default PutOmittedHMACKeep
+	PutSemantics   PutSemantics   // default PutMerge
+	SipURI         SipURIMinting  // default SipURIStable
+	SentSipURI     SentSipURI     // default SentSipURIIgnore
 }
 
 // Variants selects alternative response shapes that Daily documents or has been seen using.
@@ -67,9 +76,13 @@ type Emulator struct {
 	running   bool // clock follows real time from clockBase
 	advanced  time.Duration
 	config    map[string]any
-	pinless   []map[string]any
-	pin       []map[string]any
-	sipURIs   map[string]string // stable sip_uri per entry key
+	pinless   []*dialinEntry // the domain arrays, in their order
+	pin       []*dialinEntry
+	separate  []*dialinEntry     // config objects of DialinStoreSeparate, oldest first
+	nextSeq   int64              // creation order of config objects
+	idSeq     map[string]int64   // every object id ever minted: list cursors outlive their object
+	sipURIs   map[string]sipMint // sip_uri minted per route identity (sipIdentity)
+	lastSipMS int64              // keeps minted sip_uris unique
 	available []AvailableNumber
 	purchased []PurchasedNumber // oldest first
 	nextPID   int64
@@ -78,15 +91,18 @@ type Emulator struct {
 	faults    Faults
 	stats     FaultStats
 	admitted  []time.Time // rate-limit window, real time
+	stale     staleState
 	server    *httptest.Server
+	closed    bool // Close has begun: no new background work
 
-	bgCtx    context.Context // cancelled by Close to abandon test requests
+	bgCtx    context.Context // cancelled by Close to abandon test requests and stale copies
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 }
 
 // New returns an emulator with a default inventory of available numbers and
-// no purchased numbers or dial-in entries.
+// no purchased numbers or dial-in entries. It panics on an Options reading
+// that is not one of the named ones (OptionsFromEnv checks them first).
 func New(opts Options) *Emulator {
 	if opts.APIKey == "" {
 		opts.APIKey = "emulator-key"
@@ -94,12 +110,17 @@ func New(opts Options) *Emulator {
 	if opts.DomainName == "" {
 		opts.DomainName = "emulator-domain"
 	}
+	if err := opts.check(); err != nil {
+		panic(err)
+	}
+	opts.withDefaults()
 	e := &Emulator{
 		opts:    opts,
 		client:  &http.Client{Timeout: 10 * time.Second},
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x6461696c79)),
 		config:  defaultConfig(),
-		sipURIs: map[string]string{},
+		sipURIs: map[string]sipMint{},
+		idSeq:   map[string]int64{},
 		counts:  map[string]int{},
 	}
 	e.clockBase, e.running = opts.Start, opts.Start.IsZero()
@@ -153,11 +174,13 @@ func (e *Emulator) StartServer() string {
 	return e.server.URL + "/v1"
 }
 
-// Close stops the server started by StartServer and abandons pending test requests.
+// Close stops the server started by StartServer, abandons pending test
+// requests and stale copies, and waits for their goroutines to end.
 func (e *Emulator) Close() {
 	e.mu.Lock()
 	srv := e.server
 	e.server = nil
+	e.closed = true
 	e.mu.Unlock()
 	if srv != nil {
 		srv.Close()
@@ -166,8 +189,11 @@ func (e *Emulator) Close() {
 	e.bg.Wait()
 }
 
-// Count returns how many requests matched key, e.g. "GET /" or "DELETE /release-phone-number".
-// Unknown routes are counted under "METHOD /path".
+// Count returns how many requests matched key: "METHOD /path" of the route,
+// without the id of routes that take one, e.g. "GET /", "DELETE
+// /release-phone-number" or "PUT /domain-dialin-config"; reading one config
+// object is "GET /domain-dialin-config/:id", apart from the list's "GET
+// /domain-dialin-config". Unknown routes are counted under "METHOD /path".
 func (e *Emulator) Count(key string) int {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -262,7 +288,7 @@ func errorType(status int) string {
 
 type request struct {
 	*http.Request
-	param string // the :id of /release-phone-number/:id
+	param string // the :id of a route that takes one
 	body  []byte
 }
 
@@ -272,17 +298,23 @@ type route struct {
 	method, path string
 	withID       bool // path is followed by "/:id"
 	h            handler
+	key          string // counting key; default "METHOD path"
 }
 
 var routes = []route{
-	{http.MethodGet, "/", false, (*Emulator).getDomain},
-	{http.MethodPost, "/", false, (*Emulator).postDomain},
-	{http.MethodGet, "/list-available-numbers", false, (*Emulator).listAvailable},
-	{http.MethodPost, "/buy-phone-number", false, (*Emulator).buyNumber},
-	{http.MethodGet, "/purchased-phone-numbers", false, (*Emulator).listPurchased},
-	{http.MethodDelete, "/release-phone-number", true, (*Emulator).releaseNumber},
-	{http.MethodPost, "/dialin/pinlessCallUpdate", false, (*Emulator).pinlessCallUpdate},
-	{http.MethodPost, "/_emulator/call", false, (*Emulator).emulatorCall},
+	{http.MethodGet, "/", false, (*Emulator).getDomain, ""},
+	{http.MethodPost, "/", false, (*Emulator).postDomain, ""},
+	{http.MethodGet, "/list-available-numbers", false, (*Emulator).listAvailable, ""},
+	{http.MethodPost, "/buy-phone-number", false, (*Emulator).buyNumber, ""},
+	{http.MethodGet, "/purchased-phone-numbers", false, (*Emulator).listPurchased, ""},
+	{http.MethodDelete, "/release-phone-number", true, (*Emulator).releaseNumber, ""},
+	{http.MethodPost, "/domain-dialin-config", false, (*Emulator).createConfig, ""},
+	{http.MethodGet, "/domain-dialin-config", false, (*Emulator).listConfigs, ""},
+	{http.MethodGet, "/domain-dialin-config", true, (*Emulator).getConfig, "GET /domain-dialin-config/:id"},
+	{http.MethodPut, "/domain-dialin-config", true, (*Emulator).putConfig, ""},
+	{http.MethodDelete, "/domain-dialin-config", true, (*Emulator).deleteConfig, ""},
+	{http.MethodPost, "/dialin/pinlessCallUpdate", false, (*Emulator).pinlessCallUpdate, ""},
+	{http.MethodPost, "/_emulator/call", false, (*Emulator).emulatorCall, ""},
 }
 
 // match finds the route of r and its accounting key; h is nil for unknown routes.
@@ -298,11 +330,15 @@ func match(r *http.Request) (key string, h handler, param string) {
 		if rt.method != r.Method {
 			continue
 		}
+		key := rt.key
+		if key == "" {
+			key = rt.method + " " + rt.path
+		}
 		if !rt.withID && p == rt.path {
-			return rt.method + " " + rt.path, rt.h, ""
+			return key, rt.h, ""
 		}
 		if id, ok := strings.CutPrefix(p, rt.path+"/"); rt.withID && ok && id != "" && !strings.Contains(id, "/") {
-			return rt.method + " " + rt.path, rt.h, id
+			return key, rt.h, id
 		}
 	}
 	return r.Method + " " + p, nil, ""
