@@ -25,19 +25,6 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, values m
 	return diags
 }
 
-// routeIdentity is the identity of the route with key: its phone number, or
-// for a SIP-only route its name_prefix. Neither can change in place.
-func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
-	number, prefix := types.StringValue(key), types.StringNull()
-	if n, p := dialin.SplitKey(key); n == "" {
-		number, prefix = types.StringNull(), types.StringValue(p)
-	}
-	if !k.sipOnly {
-		return map[string]attr.Value{"phone_number": number}
-	}
-	return map[string]attr.Value{"phone_number": number, "name_prefix": prefix}
-}
-
 // routeKeyOfIdentity is the key of the route an import identity names.
 func routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sipOnly bool) (string, diag.Diagnostics) {
 	var number, prefix types.String

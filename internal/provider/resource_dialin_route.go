@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -32,8 +31,6 @@ var (
 	_ resource.ResourceWithModifyPlan     = &routeResource{}
 	_ resource.ResourceWithValidateConfig = &routeResource{}
 )
-
-var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
 
 // The write-only way to set a route's hmac, on the per-route pinless resource.
 const (
@@ -341,27 +338,6 @@ func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry 
 		return diags
 	}
 	return state.Set(ctx, object)
-}
-
-// routeState is the state of a per-route resource whose entry Daily holds as
-// entry. known holds the planned or prior values, for what Daily does not
-// keep; without them (a route listed, not managed yet) the write-only secret
-// and its version are null.
-func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
-	values := k.values(entry, perRoute)
-	values["id"] = types.StringValue(entry.Key())
-	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
-	if _, ok := k.secret(); ok {
-		values[hmacWO] = types.StringNull()
-		values[hmacWOVersion] = types.Int64Null()
-		if version, ok := known[hmacWOVersion]; ok {
-			values[hmacWOVersion] = version
-		}
-		if writeOnlySecret(known) {
-			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
-		}
-	}
-	return values
 }
 
 // writeOnlySecret reports whether the route's secret is set with hmac_wo,

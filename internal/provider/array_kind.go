@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
+	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
+)
+
+// arrayKind describes one of the domain's dial-in arrays.
+type arrayKind struct {
+	array string // the domain config property
+	noun  string // for messages
+	// sipOnly is true when entries may lack a phone number (pinless SIP
+	// interconnects); such an entry is keyed by dialin.SIPKeyPrefix + name_prefix.
+	sipOnly bool
+	fields  func(routeShape) []routeField
+}
+
+var (
+	pinlessKind = &arrayKind{array: client.PinlessDialin, noun: "pinless dial-in route", sipOnly: true, fields: pinlessFields}
+	pinKind     = &arrayKind{array: client.PinDialin, noun: "PIN dial-in route", fields: pinFields}
+)
+
+// routeAttributes adds the schema attributes of a route's fields to attrs
+// and returns it.
+func (k *arrayKind) routeAttributes(shape routeShape, attrs map[string]schema.Attribute) map[string]schema.Attribute {
+	for _, f := range k.shapeFields(shape) {
+		attrs[f.name] = f.attribute
+	}
+	return attrs
+}
+
+// shapeFields are the fields a route declares in shape.
+func (k *arrayKind) shapeFields(shape routeShape) []routeField {
+	fields := k.fields(shape)
+	if shape == inRouteMap {
+		fields = slices.DeleteFunc(fields, func(f routeField) bool { return f.role == keptSecret })
+	}
+	return fields
+}
+
+// secret is the route field whose values an exclusive resource keeps in
+// one top-level map, if the array has one.
+func (k *arrayKind) secret() (routeField, bool) {
+	for _, f := range k.fields(perRoute) {
+		if f.role == keptSecret {
+			return f, true
+		}
+	}
+	return routeField{}, false
+}
+
+// spec is the entry that a route's values ask for under key. Null or absent
+// values are left out; unknown ones (a computed hmac not known yet) keep
+// Daily's value.
+func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteSpec {
+	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{"phone_number"}}
+	for _, f := range k.fields(perRoute) { // the shape changes no field's role
+		if f.role == readOnly {
+			continue
+		}
+		spec.Managed = append(spec.Managed, f.name)
+		if f.role == keptSecret {
+			spec.Preserve = append(spec.Preserve, f.name)
+		}
+		if raw, ok := encodeValue(values[f.name]); ok {
+			spec.Set[f.name] = raw
+		}
+	}
+	return spec
+}
+
+// values returns every field of the entry as an attribute value; a field
+// the entry lacks is null.
+func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Value {
+	fields := k.shapeFields(shape)
+	values := make(map[string]attr.Value, len(fields))
+	for _, f := range fields {
+		values[f.name] = decodeField(e, f.name, f.attribute.GetType())
+	}
+	return values
+}
+
+// attributeTypes returns the types of a route's fields.
+func (k *arrayKind) attributeTypes(shape routeShape) map[string]attr.Type {
+	fields := k.shapeFields(shape)
+	attrTypes := make(map[string]attr.Type, len(fields))
+	for _, f := range fields {
+		attrTypes[f.name] = f.attribute.GetType()
+	}
+	return attrTypes
+}
+
+// readArray reads the whole array as Daily holds it (through the engine's
+// shared reads).
+func (k *arrayKind) readArray(ctx context.Context, engine *dialin.Engine) ([]dialin.Entry, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	entries, err := engine.Entries(ctx, k.array)
+	if err != nil {
+		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", k.array, err))
+	}
+	return entries, diags
+}
+
+// readRoute reads the route with key as Daily holds it (through the
+// engine's shared reads); found is false when the array has none.
+func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
+	entries, err := engine.Entries(ctx, k.array)
+	if err != nil {
+		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
+		return dialin.Entry{}, false, diags
+	}
+	entry, found = dialin.Find(entries, key)
+	return entry, found, diags
+}
+
+// sipKeyPattern matches the key of a SIP-only route.
+var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
+
+// routeKeyValidator accepts the keys of an array: E.164 numbers, plus
+// "sip:<name_prefix>" where SIP-only entries exist.
+func (k *arrayKind) routeKeyValidator() validator.String {
+	if !k.sipOnly {
+		return e164Validator()
+	}
+	return stringvalidator.Any(e164Validator(), stringCheck{
+		want:  `"sip:" followed by the route's name_prefix`,
+		check: patternCheck(sipKeyPattern, "not a SIP route key"),
+	})
+}
+
+// routeIdentity is the identity of the route with key: its phone number, or
+// for a SIP-only route its name_prefix. Neither can change in place.
+func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
+	number, prefix := types.StringValue(key), types.StringNull()
+	if n, p := dialin.SplitKey(key); n == "" {
+		number, prefix = types.StringNull(), types.StringValue(p)
+	}
+	if !k.sipOnly {
+		return map[string]attr.Value{"phone_number": number}
+	}
+	return map[string]attr.Value{"phone_number": number, "name_prefix": prefix}
+}
+
+// routeState is the state of a per-route resource whose entry Daily holds as
+// entry. known holds the planned or prior values, for what Daily does not
+// keep; without them (a route listed, not managed yet) the write-only secret
+// and its version are null.
+func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
+	values := k.values(entry, perRoute)
+	values["id"] = types.StringValue(entry.Key())
+	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	if _, ok := k.secret(); ok {
+		values[hmacWO] = types.StringNull()
+		values[hmacWOVersion] = types.Int64Null()
+		if version, ok := known[hmacWOVersion]; ok {
+			values[hmacWOVersion] = version
+		}
+		if writeOnlySecret(known) {
+			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
+		}
+	}
+	return values
+}
