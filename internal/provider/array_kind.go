@@ -92,8 +92,8 @@ func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Val
 	return values
 }
 
-// attributeTypes returns the types of a route's fields.
-func (k *arrayKind) attributeTypes(shape routeShape) map[string]attr.Type {
+// routeAttributeTypes returns the types of a route's fields.
+func (k *arrayKind) routeAttributeTypes(shape routeShape) map[string]attr.Type {
 	fields := k.shapeFields(shape)
 	attrTypes := make(map[string]attr.Type, len(fields))
 	for _, f := range fields {

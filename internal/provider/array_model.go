@@ -27,7 +27,7 @@ type arrayModel struct {
 
 // arrayModelOf is the array as Daily holds it.
 func (k *arrayKind) arrayModelOf(entries []dialin.Entry) (arrayModel, diag.Diagnostics) {
-	routeType := types.ObjectType{AttrTypes: k.attributeTypes(inRouteMap)}
+	routeType := types.ObjectType{AttrTypes: k.routeAttributeTypes(inRouteMap)}
 	routes := make(map[string]attr.Value, len(entries))
 	secret, hasSecret := k.secret()
 	secrets := make(map[string]attr.Value, len(entries))

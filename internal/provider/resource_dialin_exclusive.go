@@ -122,13 +122,13 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 		var secrets types.Map
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(secretsAttribute), &secrets)...)
 		if !secrets.IsNull() && !secrets.IsUnknown() {
-			routeKeys := slices.Sorted(maps.Keys(routes.Elements()))
-			secretKeys := slices.Sorted(maps.Keys(secrets.Elements()))
-			if !slices.Equal(routeKeys, secretKeys) {
+			keysOfRoutes := slices.Sorted(maps.Keys(routes.Elements()))
+			keysOfSecrets := slices.Sorted(maps.Keys(secrets.Elements()))
+			if !slices.Equal(keysOfRoutes, keysOfSecrets) {
 				resp.Diagnostics.AddAttributeError(path.Root(secretsAttribute), "Secrets do not match the routes",
 					fmt.Sprintf("When %s is set it must hold a secret for every route and nothing else. Routes without one: %s. Secrets without a route: %s. "+
 						"Leave %s unset to keep the secrets Daily mints.",
-						secretsAttribute, listOrNone(without(routeKeys, secretKeys)), listOrNone(without(secretKeys, routeKeys)), secretsAttribute))
+						secretsAttribute, listOrNone(without(keysOfRoutes, keysOfSecrets)), listOrNone(without(keysOfSecrets, keysOfRoutes)), secretsAttribute))
 			}
 		}
 	}

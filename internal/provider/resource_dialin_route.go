@@ -192,7 +192,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *routeResource) describe(values map[string]attr.Value) string {
 	var settings []string
 	for _, f := range r.kind.fields(perRoute) {
-		if v, ok := values[f.name].(types.String); ok && f.role == configured && !v.IsNull() && !v.IsUnknown() {
+		if v, ok := values[f.name].(types.String); ok && f.role == sentAsPlanned && !v.IsNull() && !v.IsUnknown() {
 			settings = append(settings, fmt.Sprintf("%s = %q", f.name, v.ValueString()))
 		}
 	}

@@ -20,9 +20,9 @@ import (
 type fieldRole int
 
 const (
-	// configured fields are sent as planned; when unset, they are removed
+	// sentAsPlanned fields are sent as planned; when unset, they are removed
 	// from the entry.
-	configured fieldRole = iota
+	sentAsPlanned fieldRole = iota
 	// keptSecret fields are sent when set; when unset, the entry keeps the
 	// value it has (the hmac, which Daily would otherwise mint anew on every write).
 	keptSecret
@@ -54,23 +54,23 @@ const (
 
 func pinlessFields(shape routeShape) []routeField {
 	return []routeField{
-		{name: "room_creation_api", role: configured, attribute: schema.StringAttribute{
+		{name: "room_creation_api", role: sentAsPlanned, attribute: schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this number (absolute `http(s)` URL). Hosting it is up to you.",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
-		{name: "name_prefix", role: configured, attribute: schema.StringAttribute{
+		{name: "name_prefix", role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the rooms and calls of this route. Identifies a SIP-only route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
 			PlanModifiers:       sipIdentityModifiers(shape),
 		}},
-		{name: "hold_music_url", role: configured, attribute: schema.StringAttribute{
+		{name: "hold_music_url", role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Public MP3 played while the call waits (Daily: under 60 s and 10 MB).",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
-		{name: "timeout_config", role: configured, attribute: messageAttribute(
+		{name: "timeout_config", role: sentAsPlanned, attribute: messageAttribute(
 			"What the caller hears when no room is ready in time.", "The spoken message.")},
 		{name: "hmac", role: keptSecret, attribute: schema.StringAttribute{
 			Optional:  true,
@@ -93,12 +93,12 @@ func pinlessFields(shape routeShape) []routeField {
 
 func pinFields(routeShape) []routeField {
 	return []routeField{
-		{name: "name_prefix", role: configured, attribute: schema.StringAttribute{
+		{name: "name_prefix", role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the calls of this route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
 		}},
-		{name: "ivr_greeting", role: configured, attribute: messageAttribute(
+		{name: "ivr_greeting", role: sentAsPlanned, attribute: messageAttribute(
 			"What callers hear before they are asked for the PIN.", "The spoken greeting.")},
 	}
 }
