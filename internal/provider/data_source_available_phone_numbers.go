@@ -22,16 +22,6 @@ type availablePhoneNumbersDataSource struct {
 	data *providerData
 }
 
-type availablePhoneNumbersModel struct {
-	searchCriteriaModel
-	Numbers []availablePhoneNumberModel `tfsdk:"numbers"`
-}
-
-type availablePhoneNumberModel struct {
-	Number types.String `tfsdk:"number"`
-	Region types.String `tfsdk:"region"`
-}
-
 func (d *availablePhoneNumbersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_available_phone_numbers"
 }

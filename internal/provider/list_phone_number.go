@@ -31,11 +31,6 @@ type phoneNumberListResource struct {
 	data *providerData
 }
 
-type phoneNumberListModel struct {
-	NumberPrefix types.String `tfsdk:"number_prefix"`
-	Name         types.String `tfsdk:"name"`
-}
-
 func (r *phoneNumberListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_phone_number"
 }

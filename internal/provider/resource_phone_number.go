@@ -45,20 +45,6 @@ type phoneNumberResource struct {
 	data *providerData
 }
 
-type phoneNumberModel struct {
-	purchasedPhoneNumberModel
-	searchCriteriaModel
-	DeletionProtection types.Bool `tfsdk:"deletion_protection"`
-}
-
-// setPurchased fills every attribute Daily knows from n; arguments stay as set.
-func (m *phoneNumberModel) setPurchased(n *client.PurchasedNumber) {
-	m.purchasedPhoneNumberModel = purchasedPhoneNumberModelOf(n)
-	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
-		m.DeletionProtection = types.BoolValue(false)
-	}
-}
-
 func (r *phoneNumberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_phone_number"
 }
