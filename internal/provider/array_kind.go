@@ -65,7 +65,7 @@ func (k *arrayKind) secret() (routeField, bool) {
 // values are left out; unknown ones (a computed hmac not known yet) keep
 // Daily's value.
 func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteSpec {
-	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{"phone_number"}}
+	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{attrPhoneNumber}}
 	for _, f := range k.fields(perRoute) { // the shape changes no field's role
 		if f.role == readOnly {
 			continue
@@ -148,9 +148,9 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 		number, prefix = types.StringNull(), types.StringValue(p)
 	}
 	if !k.sipOnly {
-		return map[string]attr.Value{"phone_number": number}
+		return map[string]attr.Value{attrPhoneNumber: number}
 	}
-	return map[string]attr.Value{"phone_number": number, "name_prefix": prefix}
+	return map[string]attr.Value{attrPhoneNumber: number, attrNamePrefix: prefix}
 }
 
 // routeState is the state of a per-route resource whose entry Daily holds as
@@ -159,16 +159,16 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 // and its version are null.
 func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
 	values := k.values(entry, perRoute)
-	values["id"] = types.StringValue(entry.Key())
-	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	values[attrID] = types.StringValue(entry.Key())
+	values[attrPhoneNumber] = decodeField(entry, attrPhoneNumber, types.StringType)
 	if _, ok := k.secret(); ok {
-		values[hmacWO] = types.StringNull()
-		values[hmacWOVersion] = types.Int64Null()
-		if version, ok := known[hmacWOVersion]; ok {
-			values[hmacWOVersion] = version
+		values[attrHMACWO] = types.StringNull()
+		values[attrHMACWOVersion] = types.Int64Null()
+		if version, ok := known[attrHMACWOVersion]; ok {
+			values[attrHMACWOVersion] = version
 		}
 		if writeOnlySecret(known) {
-			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
+			values[attrHMAC] = types.StringNull() // the state holds nothing of a write-only secret
 		}
 	}
 	return values

@@ -12,10 +12,6 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-// secretsAttribute is the top-level map in which an exclusive resource and
-// a data source keep their routes' secrets, keyed like routes.
-const secretsAttribute = "hmacs"
-
 // arrayModel is a whole array as a map from route key to route, in the
 // exclusive resources and the data sources; Secrets is null for an array
 // without secrets.
@@ -51,13 +47,13 @@ func (k *arrayKind) arrayModelOf(entries []dialin.Entry) (arrayModel, diag.Diagn
 }
 
 // set writes the model to a state whose schema has the attributes of an
-// array: id, routes and, for an array with secrets, secretsAttribute.
+// array: id, routes and, for an array with secrets, attrHMACs.
 func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
 	var diags diag.Diagnostics
-	diags.Append(state.SetAttribute(ctx, path.Root("id"), m.ID)...)
-	diags.Append(state.SetAttribute(ctx, path.Root("routes"), m.Routes)...)
+	diags.Append(state.SetAttribute(ctx, path.Root(attrID), m.ID)...)
+	diags.Append(state.SetAttribute(ctx, path.Root(attrRoutes), m.Routes)...)
 	if !m.Secrets.IsNull() {
-		diags.Append(state.SetAttribute(ctx, path.Root(secretsAttribute), m.Secrets)...)
+		diags.Append(state.SetAttribute(ctx, path.Root(attrHMACs), m.Secrets)...)
 	}
 	return diags
 }

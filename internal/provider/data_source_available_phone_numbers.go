@@ -33,8 +33,8 @@ func (d *availablePhoneNumbersDataSource) Schema(_ context.Context, _ datasource
 		Computed:            true,
 		NestedObject: schema.NestedAttributeObject{
 			Attributes: map[string]schema.Attribute{
-				"number": schema.StringAttribute{MarkdownDescription: "The number in E.164 form.", Computed: true},
-				"region": schema.StringAttribute{MarkdownDescription: "Its state or province code.", Computed: true},
+				attrNumber: schema.StringAttribute{MarkdownDescription: "The number in E.164 form.", Computed: true},
+				"region":   schema.StringAttribute{MarkdownDescription: "Its state or province code.", Computed: true},
 			},
 		},
 	}

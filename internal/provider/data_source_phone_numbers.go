@@ -39,7 +39,7 @@ func (d *phoneNumbersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional:            true,
 				Validators:          []validator.String{nonBlankStringValidator(200)},
 			},
-			"number": schema.StringAttribute{
+			attrNumber: schema.StringAttribute{
 				MarkdownDescription: "Only this number, in E.164 form (Daily's `filter_number`).",
 				Optional:            true,
 				Validators:          []validator.String{e164Validator()},
@@ -49,8 +49,8 @@ func (d *phoneNumbersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":           computed("Daily's id of the number."),
-						"number":       computed("The number in E.164 form."),
+						attrID:         computed("Daily's id of the number."),
+						attrNumber:     computed("The number in E.164 form."),
 						"name":         computed("Name Daily shows for the number, if any."),
 						"type":         computed("Daily's type of the entry, `purchased_phone_number`."),
 						"status":       computed("Daily's status of the number."),

@@ -28,9 +28,9 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, values m
 // routeKeyOfIdentity is the key of the route an import identity names.
 func routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sipOnly bool) (string, diag.Diagnostics) {
 	var number, prefix types.String
-	diags := identity.GetAttribute(ctx, path.Root("phone_number"), &number)
+	diags := identity.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)
 	if sipOnly {
-		diags.Append(identity.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
+		diags.Append(identity.GetAttribute(ctx, path.Root(attrNamePrefix), &prefix)...)
 	}
 	if number.IsNull() && prefix.IsNull() {
 		return "", diags

@@ -22,9 +22,6 @@ var (
 	_ list.ListResourceWithConfigure = &routeListResource{}
 )
 
-// webhookField is the route field that holds a pinless route's webhook.
-const webhookField = "room_creation_api"
-
 // newPinlessDialinRouteListResource lists the daily_pinless_dialin_route
 // resources to import: every entry of the domain's pinless_dialin array.
 func newPinlessDialinRouteListResource() list.ListResource {
@@ -55,12 +52,12 @@ func (r *routeListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 		keys += " (`sip:<name_prefix>` for a SIP-only route)"
 	}
 	attrs := map[string]schema.Attribute{
-		"number_prefix": numberPrefixListAttribute("routes"),
+		attrNumberPrefix: numberPrefixListAttribute("routes"),
 	}
 	if r.hasWebhook() {
-		attrs["webhook_host"] = schema.StringAttribute{
+		attrs[attrWebhookHost] = schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: "Only routes whose `" + webhookField + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
+			MarkdownDescription: "Only routes whose `" + attrRoomCreationAPI + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
 			Validators:          []validator.String{hostValidator()},
 		}
 	}
@@ -76,9 +73,9 @@ func (r *routeListResource) Configure(_ context.Context, req resource.ConfigureR
 
 func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var prefix, host types.String
-	diags := req.Config.GetAttribute(ctx, path.Root("number_prefix"), &prefix)
+	diags := req.Config.GetAttribute(ctx, path.Root(attrNumberPrefix), &prefix)
 	if r.hasWebhook() {
-		diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_host"), &host)...)
+		diags.Append(req.Config.GetAttribute(ctx, path.Root(attrWebhookHost), &host)...)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -92,10 +89,10 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	}
 	entries = slices.DeleteFunc(slices.Clone(entries), func(e dialin.Entry) bool {
 		// A SIP-only route has no phone number, so any prefix excludes it.
-		if !prefix.IsNull() && !strings.HasPrefix(e.String("phone_number"), prefix.ValueString()) {
+		if !prefix.IsNull() && !strings.HasPrefix(e.String(attrPhoneNumber), prefix.ValueString()) {
 			return true
 		}
-		return !host.IsNull() && !strings.EqualFold(hostOf(e.String(webhookField)), host.ValueString())
+		return !host.IsNull() && !strings.EqualFold(hostOf(e.String(attrRoomCreationAPI)), host.ValueString())
 	})
 	slices.SortFunc(entries, func(a, b dialin.Entry) int { return cmp.Compare(a.Key(), b.Key()) })
 	entries = atMost(entries, req.Limit)
@@ -129,7 +126,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 
 // hasWebhook reports whether the array's routes lead to a webhook.
 func (r *routeListResource) hasWebhook() bool {
-	return slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == webhookField })
+	return slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == attrRoomCreationAPI })
 }
 
 // hostOf is the host of a URL, "" when it has none.

@@ -39,7 +39,7 @@ func (r *phoneNumberListResource) ListResourceConfigSchema(_ context.Context, _ 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every phone number the Daily domain has purchased, by number; for `terraform query` and bulk import.",
 		Attributes: map[string]schema.Attribute{
-			"number_prefix": numberPrefixListAttribute("numbers"),
+			attrNumberPrefix: numberPrefixListAttribute("numbers"),
 			"name": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only numbers with this name (Daily's `filter_name`).",
@@ -79,7 +79,7 @@ func (r *phoneNumberListResource) List(ctx context.Context, req list.ListRequest
 			n := &numbers[i]
 			result := req.NewListResult(ctx)
 			result.DisplayName = n.Number
-			result.Diagnostics.Append(setIdentity(ctx, result.Identity, map[string]attr.Value{"id": types.StringValue(n.ID)})...)
+			result.Diagnostics.Append(setIdentity(ctx, result.Identity, map[string]attr.Value{attrID: types.StringValue(n.ID)})...)
 			if req.IncludeResource {
 				// As a Read of the number imported by this identity sets it.
 				var model phoneNumberModel

@@ -8,6 +8,36 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
+// Attribute names that code refers to, beside the schema that declares
+// them: in paths, identities, validators and maps of values. A route field's
+// name is also its JSON name in Daily's entry. A name written only where it
+// is declared (most route fields, in route_fields.go) keeps its literal there.
+const (
+	attrID     = "id"
+	attrNumber = "number" // of daily_phone_number and the phone-number data sources
+
+	// The dial-in routes.
+	attrPhoneNumber     = "phone_number"
+	attrNamePrefix      = "name_prefix"       // also the identity of a SIP-only route
+	attrRoomCreationAPI = "room_creation_api" // a pinless route's webhook
+	attrHMAC            = "hmac"
+	// The write-only way to set a route's hmac, on the per-route pinless
+	// resource, and the version whose change sends it.
+	attrHMACWO        = "hmac_wo"
+	attrHMACWOVersion = "hmac_wo_version"
+
+	// The whole arrays: the exclusive resources and the data sources.
+	attrRoutes = "routes"
+	// attrHMACs is the top-level map in which an exclusive resource and a
+	// data source keep their routes' secrets, keyed like routes.
+	attrHMACs    = "hmacs"
+	attrDomainID = "domain_id" // the identity of an exclusive resource
+
+	// The list resources' filters.
+	attrNumberPrefix = "number_prefix"
+	attrWebhookHost  = "webhook_host"
+)
+
 // The models of the phone-number objects, which share what Daily says of a
 // purchased number. The dial-in objects have no structs: their field table
 // (route_fields.go) shapes them.

@@ -32,12 +32,6 @@ var (
 	_ resource.ResourceWithValidateConfig = &routeResource{}
 )
 
-// The write-only way to set a route's hmac, on the per-route pinless resource.
-const (
-	hmacWO        = "hmac_wo"
-	hmacWOVersion = "hmac_wo_version"
-)
-
 // newPinlessDialinRouteResource is the daily_pinless_dialin_route resource.
 func newPinlessDialinRouteResource() resource.Resource {
 	return &routeResource{
@@ -78,12 +72,12 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
 	}
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
+		attrID: schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
-		"phone_number": schema.StringAttribute{
+		attrPhoneNumber: schema.StringAttribute{
 			Required:            !r.kind.sipOnly,
 			Optional:            r.kind.sipOnly,
 			MarkdownDescription: numberDoc,
@@ -92,7 +86,7 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		},
 	}
 	if _, ok := r.kind.secret(); ok {
-		attrs[hmacWO] = schema.StringAttribute{
+		attrs[attrHMACWO] = schema.StringAttribute{
 			Optional:  true,
 			WriteOnly: true,
 			Sensitive: true,
@@ -100,14 +94,14 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes.",
 			Validators: []validator.String{
 				base64Validator(),
-				stringvalidator.ConflictsWith(path.MatchRoot("hmac")),
-				stringvalidator.AlsoRequires(path.MatchRoot(hmacWOVersion)),
+				stringvalidator.ConflictsWith(path.MatchRoot(attrHMAC)),
+				stringvalidator.AlsoRequires(path.MatchRoot(attrHMACWOVersion)),
 			},
 		}
-		attrs[hmacWOVersion] = schema.Int64Attribute{
+		attrs[attrHMACWOVersion] = schema.Int64Attribute{
 			Optional:            true,
 			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily.",
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(hmacWO))},
+			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(attrHMACWO))},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -119,14 +113,14 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 
 func (r *routeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	attrs := map[string]identityschema.Attribute{
-		"phone_number": identityschema.StringAttribute{
+		attrPhoneNumber: identityschema.StringAttribute{
 			RequiredForImport: !r.kind.sipOnly,
 			OptionalForImport: r.kind.sipOnly,
 			Description:       "The route's phone number, in E.164 form.",
 		},
 	}
 	if r.kind.sipOnly {
-		attrs["name_prefix"] = identityschema.StringAttribute{
+		attrs[attrNamePrefix] = identityschema.StringAttribute{
 			OptionalForImport: true,
 			Description:       "For a SIP-only route, which has no phone number: its name_prefix.",
 		}
@@ -139,10 +133,10 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 		return
 	}
 	var number, prefix types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("phone_number"), &number)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNamePrefix), &prefix)...)
 	if number.IsNull() && prefix.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("phone_number"), "Route has no identity",
+		resp.Diagnostics.AddAttributeError(path.Root(attrPhoneNumber), "Route has no identity",
 			"Set phone_number to the E.164 number this route answers, or, for a SIP-only route, set name_prefix, which then identifies it.")
 	}
 }
@@ -162,14 +156,14 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	}
 	values := planned.Attributes()
 	if writeOnlySecret(values) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("hmac"), types.StringNull())...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if r.data == nil {
 		return // not configured yet
 	}
-	identity := "phone_number"
+	identity := attrPhoneNumber
 	if values[identity].IsNull() {
-		identity = "name_prefix"
+		identity = attrNamePrefix
 	}
 	if values[identity].IsUnknown() {
 		return // known when the apply plans it again
@@ -216,7 +210,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()["id"])
+	key := stringValue(state.Attributes()[attrID])
 	// Before anything else: a state written by a Terraform without
 	// identities has none, and even a read that finds the route gone must
 	// return one.
@@ -244,7 +238,7 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()["id"])
+	key := stringValue(state.Attributes()[attrID])
 	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
@@ -264,7 +258,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	var check validator.StringResponse
 	r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{
-		Path: path.Root("id"), ConfigValue: types.StringValue(key),
+		Path: path.Root(attrID), ConfigValue: types.StringValue(key),
 	}, &check)
 	if check.Diagnostics.HasError() {
 		hint := ""
@@ -275,7 +269,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, key))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), key)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
 }
 
@@ -298,16 +292,16 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		// route keeps the secret it has.
 		var secret types.String
 		var priorVersion types.Int64
-		diags.Append(config.GetAttribute(ctx, path.Root(hmacWO), &secret)...)
+		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACWO), &secret)...)
 		if prior != nil {
-			diags.Append(prior.GetAttribute(ctx, path.Root(hmacWOVersion), &priorVersion)...)
+			diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
 		}
 		if diags.HasError() {
 			return
 		}
-		if prior == nil || !priorVersion.Equal(values[hmacWOVersion]) {
+		if prior == nil || !priorVersion.Equal(values[attrHMACWOVersion]) {
 			values = maps.Clone(values)
-			values["hmac"] = secret
+			values[attrHMAC] = secret
 		}
 	}
 	key := r.key(values)
@@ -327,7 +321,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 // key identifies the planned route in its array: its phone number, or for a
 // SIP-only route dialin.SIPKeyPrefix followed by its name_prefix.
 func (r *routeResource) key(values map[string]attr.Value) string {
-	return dialin.RouteKey(stringValue(values["phone_number"]), stringValue(values["name_prefix"]))
+	return dialin.RouteKey(stringValue(values[attrPhoneNumber]), stringValue(values[attrNamePrefix]))
 }
 
 // setState sets the whole state from the entry as Daily holds it; known holds
@@ -343,7 +337,7 @@ func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry 
 // writeOnlySecret reports whether the route's secret is set with hmac_wo,
 // whose version is then set.
 func writeOnlySecret(values map[string]attr.Value) bool {
-	version, ok := values[hmacWOVersion]
+	version, ok := values[attrHMACWOVersion]
 	return ok && !version.IsNull()
 }
 

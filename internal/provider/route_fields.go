@@ -42,7 +42,7 @@ type routeField struct {
 // routeShape is where a route's fields are declared: in a resource of their
 // own, beside its phone number, or as an element of an exclusive resource's
 // map. In a map, a route has no keptSecret fields: the resource keeps the
-// secrets of all its routes in one top-level map instead (see secretsAttribute),
+// secrets of all its routes in one top-level map instead (see attrHMACs),
 // because Terraform marks every sensitive value of a plan separately, and a
 // secret in each of 1000 map elements makes a plan take seconds.
 type routeShape int
@@ -54,12 +54,12 @@ const (
 
 func pinlessFields(shape routeShape) []routeField {
 	return []routeField{
-		{name: "room_creation_api", role: sentAsPlanned, attribute: schema.StringAttribute{
+		{name: attrRoomCreationAPI, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this number (absolute `http(s)` URL). Hosting it is up to you.",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
-		{name: "name_prefix", role: sentAsPlanned, attribute: schema.StringAttribute{
+		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the rooms and calls of this route. Identifies a SIP-only route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
@@ -72,7 +72,7 @@ func pinlessFields(shape routeShape) []routeField {
 		}},
 		{name: "timeout_config", role: sentAsPlanned, attribute: messageAttribute(
 			"What the caller hears when no room is ready in time.", "The spoken message.")},
-		{name: "hmac", role: keptSecret, attribute: schema.StringAttribute{
+		{name: attrHMAC, role: keptSecret, attribute: schema.StringAttribute{
 			Optional:  true,
 			Computed:  true,
 			Sensitive: true,
@@ -93,7 +93,7 @@ func pinlessFields(shape routeShape) []routeField {
 
 func pinFields(routeShape) []routeField {
 	return []routeField{
-		{name: "name_prefix", role: sentAsPlanned, attribute: schema.StringAttribute{
+		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the calls of this route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
@@ -113,7 +113,7 @@ func sipIdentityModifiers(shape routeShape) []planmodifier.String {
 	return []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 			var number types.String
-			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("phone_number"), &number)...)
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)...)
 			resp.RequiresReplace = number.IsNull()
 		},
 		"Replaces a SIP-only route, which name_prefix identifies.",
