@@ -64,7 +64,7 @@ func (k *arrayKind) secret() (routeField, bool) {
 // spec is the entry that a route's values ask for under key. Null or absent
 // values are left out; unknown ones (a computed hmac not known yet) keep
 // Daily's value.
-func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteSpec {
+func (k *arrayKind) spec(key string, values routeValues) dialin.RouteSpec {
 	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{attrPhoneNumber}}
 	for _, f := range k.fields(perRoute) { // the shape changes no field's role
 		if f.role == readOnly {
@@ -83,9 +83,9 @@ func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteS
 
 // values returns every field of the entry as an attribute value; a field
 // the entry lacks is null.
-func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Value {
+func (k *arrayKind) values(e dialin.Entry, shape routeShape) routeValues {
 	fields := k.shapeFields(shape)
-	values := make(map[string]attr.Value, len(fields))
+	values := make(routeValues, len(fields))
 	for _, f := range fields {
 		values[f.name] = decodeField(e, f.name, f.attribute.GetType())
 	}
@@ -157,7 +157,7 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 // entry. known holds the planned or prior values, for what Daily does not
 // keep; without them (a route listed, not managed yet) the write-only secret
 // and its version are null.
-func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
+func (k *arrayKind) routeState(entry dialin.Entry, known routeValues) routeValues {
 	values := k.values(entry, perRoute)
 	values[attrID] = types.StringValue(entry.Key())
 	values[attrPhoneNumber] = decodeField(entry, attrPhoneNumber, types.StringType)
@@ -167,7 +167,7 @@ func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) 
 		if version, ok := known[attrHMACWOVersion]; ok {
 			values[attrHMACWOVersion] = version
 		}
-		if writeOnlySecret(known) {
+		if known.writeOnlySecret() {
 			values[attrHMAC] = types.StringNull() // the state holds nothing of a write-only secret
 		}
 	}

@@ -141,7 +141,7 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 		if !isObject || !isSIP || route.IsNull() || route.IsUnknown() {
 			continue
 		}
-		if v, ok := route.Attributes()[attrNamePrefix].(types.String); ok && !v.IsNull() && !v.IsUnknown() && v.ValueString() != prefix {
+		if v := routeValues(route.Attributes()).namePrefix(); !v.IsNull() && !v.IsUnknown() && v.ValueString() != prefix {
 			resp.Diagnostics.AddAttributeError(path.Root(attrRoutes).AtMapKey(key).AtName(attrNamePrefix), "name_prefix contradicts the route key",
 				fmt.Sprintf("The SIP-only route %q is identified by name_prefix %q; leave name_prefix unset or set it to %q.", key, prefix, prefix))
 		}
@@ -248,10 +248,9 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
 		route, _ := routes[key].(types.Object)
-		values := route.Attributes()
+		values := routeValues(route.Attributes())
 		if v, ok := configured[key]; ok {
-			values = maps.Clone(values)
-			values[secret.name] = v
+			values = values.with(secret.name, v)
 		}
 		specs = append(specs, r.kind.spec(key, values))
 	}

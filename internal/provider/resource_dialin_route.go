@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -154,8 +152,8 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	values := planned.Attributes()
-	if writeOnlySecret(values) {
+	values := routeValues(planned.Attributes())
+	if values.writeOnlySecret() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if r.data == nil {
@@ -171,7 +169,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if len(resp.RequiresReplace) > 0 {
 		return // Terraform plans the replacement next, as a new resource
 	}
-	key := r.key(values)
+	key := values.key()
 	declared := declaration{description: r.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
 	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
 		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
@@ -183,7 +181,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 // describe names the resource type and the planned webhook or name, so that
 // a user can find it in the configuration.
-func (r *routeResource) describe(values map[string]attr.Value) string {
+func (r *routeResource) describe(values routeValues) string {
 	var settings []string
 	for _, f := range r.kind.fields(perRoute) {
 		if v, ok := values[f.name].(types.String); ok && f.role == sentAsPlanned && !v.IsNull() && !v.IsUnknown() {
@@ -210,7 +208,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()[attrID])
+	key := routeValues(state.Attributes()).id()
 	// Before anything else: a state written by a Terraform without
 	// identities has none, and even a read that finds the route gone must
 	// return one.
@@ -225,7 +223,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry, state.Attributes())...)
+	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry, routeValues(state.Attributes()))...)
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -238,7 +236,7 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()[attrID])
+	key := routeValues(state.Attributes()).id()
 	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
@@ -285,8 +283,8 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	if diags.HasError() {
 		return
 	}
-	values := planned.Attributes()
-	if writeOnlySecret(values) {
+	values := routeValues(planned.Attributes())
+	if values.writeOnlySecret() {
 		// Only the configuration holds the write-only secret. It is sent when
 		// the route is created and when its version changes; otherwise the
 		// route keeps the secret it has.
@@ -299,12 +297,11 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		if diags.HasError() {
 			return
 		}
-		if prior == nil || !priorVersion.Equal(values[attrHMACWOVersion]) {
-			values = maps.Clone(values)
-			values[attrHMAC] = secret
+		if prior == nil || !priorVersion.Equal(values.hmacWOVersion()) {
+			values = values.with(attrHMAC, secret)
 		}
 	}
-	key := r.key(values)
+	key := values.key()
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
 	if err != nil {
 		detail := fmt.Sprintf("Writing %s %s: %s", r.kind.noun, key, err)
@@ -314,35 +311,16 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
 		return
 	}
-	diags.Append(r.setState(ctx, state, entry, planned.Attributes())...)
+	diags.Append(r.setState(ctx, state, entry, routeValues(planned.Attributes()))...)
 	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(key))...)
-}
-
-// key identifies the planned route in its array: its phone number, or for a
-// SIP-only route dialin.SIPKeyPrefix followed by its name_prefix.
-func (r *routeResource) key(values map[string]attr.Value) string {
-	return dialin.RouteKey(stringValue(values[attrPhoneNumber]), stringValue(values[attrNamePrefix]))
 }
 
 // setState sets the whole state from the entry as Daily holds it; known holds
 // the planned or prior values, for what Daily does not keep.
-func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known map[string]attr.Value) diag.Diagnostics {
+func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known routeValues) diag.Diagnostics {
 	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), r.kind.routeState(entry, known))
 	if diags.HasError() {
 		return diags
 	}
 	return state.Set(ctx, object)
-}
-
-// writeOnlySecret reports whether the route's secret is set with hmac_wo,
-// whose version is then set.
-func writeOnlySecret(values map[string]attr.Value) bool {
-	version, ok := values[attrHMACWOVersion]
-	return ok && !version.IsNull()
-}
-
-// stringValue is the string a value holds, "" when null or unknown.
-func stringValue(v attr.Value) string {
-	s, _ := v.(types.String)
-	return s.ValueString()
 }
