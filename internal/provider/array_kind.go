@@ -154,21 +154,18 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 }
 
 // routeState is the state of a per-route resource whose entry Daily holds as
-// entry. known holds the planned or prior values, for what Daily does not
-// keep; without them (a route listed, not managed yet) the write-only secret
-// and its version are null.
-func (k *arrayKind) routeState(entry dialin.Entry, known routeValues) routeValues {
+// entry. Daily does not keep the version of a write-only secret: woVersion is
+// the one planned or held before, null for a route listed but not managed
+// yet. While it is set, the state holds nothing of the secret.
+func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) routeValues {
 	values := k.values(entry, perRoute)
 	values[attrID] = types.StringValue(entry.Key())
 	values[attrPhoneNumber] = decodeField(entry, attrPhoneNumber, types.StringType)
 	if _, ok := k.secret(); ok {
 		values[attrHMACWO] = types.StringNull()
-		values[attrHMACWOVersion] = types.Int64Null()
-		if version, ok := known[attrHMACWOVersion]; ok {
-			values[attrHMACWOVersion] = version
-		}
-		if known.writeOnlySecret() {
-			values[attrHMAC] = types.StringNull() // the state holds nothing of a write-only secret
+		values[attrHMACWOVersion] = woVersion
+		if values.writeOnlySecret() {
+			values[attrHMAC] = types.StringNull()
 		}
 	}
 	return values

@@ -107,7 +107,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 				// less the secret: terraform query -json prints listed
 				// objects in full, sensitive values included. Generated
 				// configuration never holds it, and the import reads it.
-				values := r.kind.routeState(e, nil)
+				values := r.kind.routeState(e, types.Int64Null())
 				if secret, ok := r.kind.secret(); ok {
 					values[secret.name] = types.StringNull()
 				}

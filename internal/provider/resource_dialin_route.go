@@ -199,16 +199,21 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, req.Config, nil, r.data.dialin.Create, "create", &resp.State, resp.Identity, &resp.Diagnostics)
+	written, diags := r.write(ctx, req.Plan, req.Config, nil)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
+	}
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var stored types.Object
+	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := routeValues(state.Attributes()).id()
+	prior := routeValues(stored.Attributes())
+	key := prior.id()
 	// Before anything else: a state written by a Terraform without
 	// identities has none, and even a read that finds the route gone must
 	// return one.
@@ -223,11 +228,15 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry, routeValues(state.Attributes()))...)
+	resp.Diagnostics.Append(setRouteState(ctx, &resp.State, r.kind.routeState(entry, prior.hmacWOVersion()))...)
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, req.Config, &req.State, r.data.dialin.Put, "update", &resp.State, resp.Identity, &resp.Diagnostics)
+	written, diags := r.write(ctx, req.Plan, req.Config, &req.State)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
+	}
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -271,19 +280,22 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
 }
 
-// write creates or updates the planned route with put, the engine's Create
-// or Put: a create refuses to take over an entry that already exists, since
-// that is what import is for. prior is the state before an update, nil for a create.
-func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State,
-	put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error), verb string,
-	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
-) {
+// write creates the planned route, or updates it when prior, the state
+// before an update, is set, and returns the route's new state. A create
+// refuses to take over an entry that already exists (see
+// dialin.Engine.Create), since that is what import is for.
+func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State) (routeValues, diag.Diagnostics) {
+	put, verb := r.data.dialin.Create, "create"
+	if prior != nil {
+		put, verb = r.data.dialin.Put, "update"
+	}
 	var planned types.Object
-	diags.Append(plan.Get(ctx, &planned)...)
+	diags := plan.Get(ctx, &planned)
 	if diags.HasError() {
-		return
+		return nil, diags
 	}
 	values := routeValues(planned.Attributes())
+	woVersion := values.hmacWOVersion()
 	if values.writeOnlySecret() {
 		// Only the configuration holds the write-only secret. It is sent when
 		// the route is created and when its version changes; otherwise the
@@ -295,9 +307,9 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 			diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
 		}
 		if diags.HasError() {
-			return
+			return nil, diags
 		}
-		if prior == nil || !priorVersion.Equal(values.hmacWOVersion()) {
+		if prior == nil || !priorVersion.Equal(woVersion) {
 			values = values.with(attrHMAC, secret)
 		}
 	}
@@ -309,16 +321,22 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
 		}
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
-		return
+		return nil, diags
 	}
-	diags.Append(r.setState(ctx, state, entry, routeValues(planned.Attributes()))...)
-	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(key))...)
+	return r.kind.routeState(entry, woVersion), diags
 }
 
-// setState sets the whole state from the entry as Daily holds it; known holds
-// the planned or prior values, for what Daily does not keep.
-func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known routeValues) diag.Diagnostics {
-	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), r.kind.routeState(entry, known))
+// setWritten sets the state to a route just written, and the identity to
+// the route's.
+func (r *routeResource) setWritten(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, written routeValues) diag.Diagnostics {
+	diags := setRouteState(ctx, state, written)
+	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(written.id()))...)
+	return diags
+}
+
+// setRouteState sets the whole state of a per-route resource to values.
+func setRouteState(ctx context.Context, state *tfsdk.State, values routeValues) diag.Diagnostics {
+	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), values)
 	if diags.HasError() {
 		return diags
 	}
