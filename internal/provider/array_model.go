@@ -21,14 +21,27 @@ type arrayModel struct {
 	Secrets types.Map
 }
 
-// arrayModelOf is the array as Daily holds it.
-func (k *arrayKind) arrayModelOf(entries []dialin.Entry) (arrayModel, diag.Diagnostics) {
+// shownPrefixes says which SIP-only routes, by key, an array model shows the
+// name_prefix of; the others' is null. Their key holds it already: a data
+// source shows every one (everyPrefix), an exclusive resource only those its
+// configuration sets (declaredPrefixes), as Terraform wants back what it planned.
+type shownPrefixes func(key string) bool
+
+// everyPrefix shows the name_prefix of every SIP-only route.
+func everyPrefix(string) bool { return true }
+
+// arrayModelOf is the array of kind k as Daily holds it, in entries.
+func arrayModelOf(k *arrayKind, entries []dialin.Entry, shown shownPrefixes) (arrayModel, diag.Diagnostics) {
 	routeType := types.ObjectType{AttrTypes: k.routeAttributeTypes(inRouteMap)}
 	routes := make(map[string]attr.Value, len(entries))
 	secret, hasSecret := k.secret()
 	secrets := make(map[string]attr.Value, len(entries))
 	for _, e := range entries {
-		route, diags := types.ObjectValue(routeType.AttrTypes, k.values(e, inRouteMap))
+		values := k.values(e, inRouteMap)
+		if number, _ := dialin.SplitKey(e.Key()); number == "" && !shown(e.Key()) {
+			values[attrNamePrefix] = types.StringNull()
+		}
+		route, diags := types.ObjectValue(routeType.AttrTypes, values)
 		if diags.HasError() {
 			return arrayModel{}, diags
 		}

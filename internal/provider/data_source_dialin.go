@@ -72,7 +72,7 @@ func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 	if diags.HasError() {
 		return
 	}
-	model, diags := d.kind.arrayModelOf(entries)
+	model, diags := arrayModelOf(d.kind, entries, everyPrefix)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

@@ -264,14 +264,10 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 
 // setState sets the state to the whole array as Daily holds it, and the
 // identity to its domain. declared is the routes map as planned or as last
-// stored (null on import): a SIP-only route's key already names its
-// name_prefix, which the state holds only where the configuration does.
+// stored (null on import), which says whose name_prefix the state shows
+// (see shownPrefixes).
 func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry, declared types.Map) diag.Diagnostics {
-	model, diags := r.kind.arrayModelOf(entries)
-	if diags.HasError() {
-		return diags
-	}
-	model.Routes, diags = withDeclaredSIPPrefixes(ctx, model.Routes, declared)
+	model, diags := arrayModelOf(r.kind, entries, declaredPrefixes(declared))
 	if diags.HasError() {
 		return diags
 	}
@@ -285,26 +281,16 @@ func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, id
 	return diags
 }
 
-// withDeclaredSIPPrefixes sets the name_prefix of each SIP-only route of
-// routes as declared holds it: null unless declared sets it.
-func withDeclaredSIPPrefixes(ctx context.Context, routes, declared types.Map) (types.Map, diag.Diagnostics) {
-	elements, declarations := routes.Elements(), declared.Elements()
-	for key, element := range elements {
-		route, _ := element.(types.Object)
-		if !strings.HasPrefix(key, dialin.SIPKeyPrefix) || route.IsNull() {
-			continue
+// declaredPrefixes shows the name_prefix of the routes that set it in
+// declared, the routes map as planned or as last stored (null on import).
+func declaredPrefixes(declared types.Map) shownPrefixes {
+	setting := map[string]bool{}
+	for key, element := range declared.Elements() {
+		if route, ok := element.(types.Object); ok && !route.IsNull() && !route.IsUnknown() {
+			setting[key] = !routeValues(route.Attributes()).namePrefix().IsNull()
 		}
-		prefix := types.StringNull()
-		if d, ok := declarations[key].(types.Object); ok && !d.IsNull() && !d.IsUnknown() {
-			if p, ok := d.Attributes()[attrNamePrefix].(types.String); ok {
-				prefix = p
-			}
-		}
-		attrs := maps.Clone(route.Attributes())
-		attrs[attrNamePrefix] = prefix
-		elements[key] = types.ObjectValueMust(route.AttributeTypes(ctx), attrs)
 	}
-	return types.MapValue(routes.ElementType(ctx), elements)
+	return func(key string) bool { return setting[key] }
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.
