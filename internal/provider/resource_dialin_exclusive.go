@@ -183,7 +183,11 @@ func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
+	model, diags := r.apply(ctx, req.Plan, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -194,11 +198,19 @@ func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	var stored types.Map
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrRoutes), &stored)...)
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, entries, stored)...)
+	model, diags := arrayModelOf(r.kind, entries, declaredPrefixes(stored))
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
+	model, diags := r.apply(ctx, req.Plan, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -233,16 +245,17 @@ func (r *exclusiveResource) ImportState(ctx context.Context, req resource.Import
 
 // apply makes the array hold exactly the planned routes, with the secrets
 // the configuration sets; without them, every route keeps the one it has.
-func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+// It returns the array as Daily then holds it.
+func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config) (arrayModel, diag.Diagnostics) {
 	var planned types.Map
-	diags.Append(plan.GetAttribute(ctx, path.Root(attrRoutes), &planned)...)
+	diags := plan.GetAttribute(ctx, path.Root(attrRoutes), &planned)
 	secret, hasSecret := r.kind.secret()
 	var secrets types.Map
 	if hasSecret {
 		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACs), &secrets)...)
 	}
 	if diags.HasError() {
-		return
+		return arrayModel{}, diags
 	}
 	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
@@ -257,21 +270,17 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs)
 	if err != nil {
 		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
-		return
+		return arrayModel{}, diags
 	}
-	diags.Append(r.setState(ctx, state, identity, entries, planned)...)
+	model, modelDiags := arrayModelOf(r.kind, entries, declaredPrefixes(planned))
+	diags.Append(modelDiags...)
+	return model, diags
 }
 
-// setState sets the state to the whole array as Daily holds it, and the
-// identity to its domain. declared is the routes map as planned or as last
-// stored (null on import), which says whose name_prefix the state shows
-// (see shownPrefixes).
-func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry, declared types.Map) diag.Diagnostics {
-	model, diags := arrayModelOf(r.kind, entries, declaredPrefixes(declared))
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(model.set(ctx, state)...)
+// setState sets the state to the array's model and the identity to its
+// domain.
+func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, model arrayModel) diag.Diagnostics {
+	diags := model.set(ctx, state)
 	domainID, err := r.data.dialin.DomainID(ctx)
 	if err != nil {
 		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
