@@ -81,15 +81,27 @@ func (k *arrayKind) spec(key string, values routeValues) dialin.RouteSpec {
 	return spec
 }
 
-// values returns every field of the entry as an attribute value; a field
-// the entry lacks is null.
-func (k *arrayKind) values(e dialin.Entry, shape routeShape) routeValues {
+// values returns every field of the entry that a route declares in shape,
+// as an attribute value (see decodeField).
+func (k *arrayKind) values(e dialin.Entry, shape routeShape) (routeValues, diag.Diagnostics) {
 	fields := k.shapeFields(shape)
 	values := make(routeValues, len(fields))
+	var diags diag.Diagnostics
 	for _, f := range fields {
-		values[f.name] = decodeField(e, f.name, f.attribute.GetType())
+		values[f.name] = k.decode(e, f.name, f.attribute.GetType(), &diags)
 	}
-	return values
+	return values, diags
+}
+
+// decode is decodeField, reporting in diags a field that Daily holds in a
+// form the provider cannot read.
+func (k *arrayKind) decode(e dialin.Entry, field string, typ attr.Type, diags *diag.Diagnostics) attr.Value {
+	v, err := decodeField(e, field, typ)
+	if err != nil {
+		diags.AddError("Cannot read dial-in route",
+			fmt.Sprintf("The %s %s that Daily holds has a %s the provider cannot read: %s", k.noun, e.Key(), field, err))
+	}
+	return v
 }
 
 // routeAttributeTypes returns the types of a route's fields.
@@ -157,10 +169,10 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 // entry. Daily does not keep the version of a write-only secret: woVersion is
 // the one planned or held before, null for a route listed but not managed
 // yet. While it is set, the state holds nothing of the secret.
-func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) routeValues {
-	values := k.values(entry, perRoute)
+func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) (routeValues, diag.Diagnostics) {
+	values, diags := k.values(entry, perRoute)
 	values[attrID] = types.StringValue(entry.Key())
-	values[attrPhoneNumber] = decodeField(entry, attrPhoneNumber, types.StringType)
+	values[attrPhoneNumber] = k.decode(entry, attrPhoneNumber, types.StringType, &diags)
 	if _, ok := k.secret(); ok {
 		values[attrHMACWO] = types.StringNull()
 		values[attrHMACWOVersion] = woVersion
@@ -168,5 +180,5 @@ func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) routeV
 			values[attrHMAC] = types.StringNull()
 		}
 	}
-	return values
+	return values, diags
 }

@@ -37,18 +37,21 @@ func arrayModelOf(k *arrayKind, entries []dialin.Entry, shown shownPrefixes) (ar
 	secret, hasSecret := k.secret()
 	secrets := make(map[string]attr.Value, len(entries))
 	for _, e := range entries {
-		values := k.values(e, inRouteMap)
+		values, diags := k.values(e, inRouteMap)
+		if hasSecret {
+			secrets[e.Key()] = k.decode(e, secret.name, types.StringType, &diags)
+		}
 		if number, _ := dialin.SplitKey(e.Key()); number == "" && !shown(e.Key()) {
 			values[attrNamePrefix] = types.StringNull()
+		}
+		if diags.HasError() {
+			return arrayModel{}, diags
 		}
 		route, diags := types.ObjectValue(routeType.AttrTypes, values)
 		if diags.HasError() {
 			return arrayModel{}, diags
 		}
 		routes[e.Key()] = route
-		if hasSecret {
-			secrets[e.Key()] = decodeField(e, secret.name, types.StringType)
-		}
 	}
 	model := arrayModel{ID: types.StringValue(k.array), Secrets: types.MapNull(types.StringType)}
 	var diags diag.Diagnostics

@@ -82,8 +82,12 @@ func (r *routeEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		resp.Diagnostics.AddError("Dial-in route not found", fmt.Sprintf("The domain's %s array has no route for %s.", r.kind.array, key))
 		return
 	}
-	values := r.kind.values(entry, perRoute)
-	values[attrPhoneNumber] = decodeField(entry, attrPhoneNumber, types.StringType)
+	values, diags := r.kind.values(entry, perRoute)
+	values[attrPhoneNumber] = r.kind.decode(entry, attrPhoneNumber, types.StringType, &diags)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	result, diags := types.ObjectValue(attributeTypes(resp.Result.Schema.Type()), values)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
@@ -103,25 +105,32 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 			result.DisplayName = e.Key()
 			result.Diagnostics.Append(setIdentity(ctx, result.Identity, r.kind.routeIdentity(e.Key()))...)
 			if req.IncludeResource {
-				// As a Read of the route imported by this identity sets it,
-				// less the secret: terraform query -json prints listed
-				// objects in full, sensitive values included. Generated
-				// configuration never holds it, and the import reads it.
-				values := r.kind.routeState(e, types.Int64Null())
-				if secret, ok := r.kind.secret(); ok {
-					values[secret.name] = types.StringNull()
-				}
-				object, diags := types.ObjectValue(attributeTypes(req.ResourceSchema.Type()), values)
-				result.Diagnostics.Append(diags...)
-				if !diags.HasError() {
-					result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
-				}
+				result.Diagnostics.Append(r.setResource(ctx, result.Resource, e)...)
 			}
 			if !push(result) {
 				return
 			}
 		}
 	}
+}
+
+// setResource sets a listed route's resource object as a Read of the route
+// imported by its identity sets its state, less the secret: terraform query
+// -json prints listed objects in full, sensitive values included. Generated
+// configuration never holds it, and the import reads it.
+func (r *routeListResource) setResource(ctx context.Context, listed *tfsdk.Resource, e dialin.Entry) diag.Diagnostics {
+	values, diags := r.kind.routeState(e, types.Int64Null())
+	if diags.HasError() {
+		return diags
+	}
+	if secret, ok := r.kind.secret(); ok {
+		values[secret.name] = types.StringNull()
+	}
+	object, diags := types.ObjectValue(attributeTypes(listed.Schema.Type()), values)
+	if diags.HasError() {
+		return diags
+	}
+	return listed.Set(ctx, object)
 }
 
 // hasWebhook reports whether the array's routes lead to a webhook.

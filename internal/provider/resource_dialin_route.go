@@ -228,7 +228,11 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(setRouteState(ctx, &resp.State, r.kind.routeState(entry, prior.hmacWOVersion()))...)
+	state, diags := r.kind.routeState(entry, prior.hmacWOVersion())
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(setRouteState(ctx, &resp.State, state)...)
+	}
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -323,7 +327,9 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
 		return nil, diags
 	}
-	return r.kind.routeState(entry, woVersion), diags
+	state, stateDiags := r.kind.routeState(entry, woVersion)
+	diags.Append(stateDiags...)
+	return state, diags
 }
 
 // setWritten sets the state to a route just written, and the identity to

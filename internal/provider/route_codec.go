@@ -33,25 +33,33 @@ func encodeValue(v attr.Value) (json.RawMessage, bool) {
 }
 
 // decodeField reads a field of the entry as a value of type typ: a string,
-// or an object of strings.
-func decodeField(e dialin.Entry, field string, typ attr.Type) attr.Value {
+// or an object of strings. A field the entry lacks is null, and so is a
+// null object; a null string is "". JSON of another form is an error, with
+// a null value.
+func decodeField(e dialin.Entry, field string, typ attr.Type) (attr.Value, error) {
 	raw, present := e.Fields[field]
 	if attrTypes := attributeTypes(typ); attrTypes != nil {
 		if !present || string(raw) == "null" {
-			return types.ObjectNull(attrTypes)
+			return types.ObjectNull(attrTypes), nil
 		}
 		var texts map[string]*string
-		_ = json.Unmarshal(raw, &texts)
+		if err := json.Unmarshal(raw, &texts); err != nil {
+			return types.ObjectNull(attrTypes), err
+		}
 		values := make(map[string]attr.Value, len(attrTypes))
 		for name := range attrTypes {
 			values[name] = types.StringPointerValue(texts[name])
 		}
-		return types.ObjectValueMust(attrTypes, values)
+		return types.ObjectValueMust(attrTypes, values), nil
 	}
 	if !present {
-		return types.StringNull()
+		return types.StringNull(), nil
 	}
-	return types.StringValue(e.String(field))
+	var text string
+	if err := json.Unmarshal(raw, &text); err != nil {
+		return types.StringNull(), err
+	}
+	return types.StringValue(text), nil
 }
 
 // attributeTypes returns the attribute types of an object type, such as a
