@@ -141,19 +141,19 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 
 	bought, err := purchase(ctx, r.data.client, number)
-	if bought == nil {
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
 		return
 	}
-	plan.setPurchased(bought)
+	plan.setPurchased(bought.number)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrID: plan.ID})...)
-	if err != nil {
+	if bought.unread != nil {
 		// The number is bought: it is recorded as created, so that it is
 		// neither lost nor tainted (a replacement would try to release it,
 		// which Daily refuses for 14 days). The next refresh fills in the details.
 		resp.Diagnostics.AddWarning("Phone number bought, details not read yet",
-			err.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
+			bought.unread.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
 	}
 }
 
