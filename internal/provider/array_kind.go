@@ -61,9 +61,10 @@ func (k *arrayKind) secret() (routeField, bool) {
 	return routeField{}, false
 }
 
-// spec is the entry that a route's values ask for under key. Null or absent
-// values are left out; unknown ones (a computed hmac not known yet) keep
-// Daily's value.
+// spec is the entry that a route's values ask for under key. A field whose
+// value is null, unknown or absent is not sent: the entry loses it if the
+// field is sentAsPlanned, and keeps Daily's value if it is a keptSecret (an
+// hmac not set, or computed and not known yet).
 func (k *arrayKind) spec(key string, values routeValues) dialin.RouteSpec {
 	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{attrPhoneNumber}}
 	for _, f := range k.fields(perRoute) { // the shape changes no field's role

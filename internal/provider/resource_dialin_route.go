@@ -51,8 +51,9 @@ func newPinDialinRouteResource() resource.Resource {
 }
 
 // routeResource manages one entry of a dial-in array and leaves every other
-// entry exactly as it is. Its state is the entry's fields (see arrayKind)
-// plus id, the entry's key, and phone_number.
+// entry exactly as it is. Its state (see arrayKind.routeState) is the entry's
+// fields plus id, the entry's key, and phone_number; in an array with a
+// secret, also hmac_wo, always null, and hmac_wo_version.
 type routeResource struct {
 	kind        *arrayKind
 	typeName    string

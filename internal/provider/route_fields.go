@@ -13,8 +13,9 @@ import (
 
 // A route is one entry of a dial-in array. Its fields are declared once, in
 // the tables below: the schemas of the per-route resources, the exclusive
-// resources and the data sources, the spec sent to Daily and the values read
-// back are all derived from them, so a new field is one more table entry.
+// resources, the data sources, the ephemeral and the list resources, the spec
+// sent to Daily and the values read back are all derived from them (see
+// arrayKind), so a new field is one more table entry here.
 
 // fieldRole says how a field travels between the configuration and Daily.
 type fieldRole int
