@@ -344,7 +344,7 @@ resource "daily_phone_number" "test" {
   number = %q
 }
 `, seeded.ID, seeded.Number)
-	releasable := created.Add(releaseHold).Format(time.RFC3339)
+	releasableAt := created.Add(releaseHold).Format(time.RFC3339)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             env.CheckPhoneNumbersReleased(t),
@@ -356,7 +356,7 @@ resource "daily_phone_number" "test" {
 			{
 				Config:      config,
 				Destroy:     true,
-				ExpectError: errorPattern("Phone number cannot be released yet", "within 14 days of purchase; release will succeed from "+releasable),
+				ExpectError: errorPattern("Phone number cannot be released yet", "within 14 days of purchase; release will succeed from "+releasableAt),
 			},
 			{
 				PreConfig: func() { env.Emu.Advance(releaseHold) },

@@ -1338,7 +1338,7 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 		cur, present := out[key]
 		if !present {
 			// Created: also a route whose entry was deleted out of band.
-			out[key] = created(k, r.cfg, sentSecret(r.cfg, nil))
+			out[key] = createdEntry(k, r.cfg, sentSecret(r.cfg, nil))
 			continue
 		}
 		// Updated in place, imported, or renamed without moved (then created
@@ -1347,7 +1347,7 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 		if o, ok := old[addr]; ok && o.cfg.key() == key {
 			prior = &o.cfg
 		}
-		out[key] = updated(k, cur, r.cfg, sentSecret(r.cfg, prior))
+		out[key] = updatedEntry(k, cur, r.cfg, sentSecret(r.cfg, prior))
 	}
 	switch {
 	case s.forgotten[i]["all"]:
@@ -1356,9 +1356,9 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 		for key, c := range next.excl {
 			secret := next.hmacs[key]
 			if cur, ok := out[key]; ok {
-				rebuilt[key] = updated(k, cur, c, secret)
+				rebuilt[key] = updatedEntry(k, cur, c, secret)
 			} else {
-				rebuilt[key] = created(k, c, secret)
+				rebuilt[key] = createdEntry(k, c, secret)
 			}
 		}
 		out = rebuilt
@@ -1368,9 +1368,9 @@ func (w *walker) expect(s *walkStep, i int) map[string]*walkEntry {
 	return out
 }
 
-// created is a new entry for route c; secret is the hmac its write sends,
+// createdEntry is a new entry for route c; secret is the hmac its write sends,
 // "" for one Daily mints.
-func created(k walkKind, c routeCfg, secret string) *walkEntry {
+func createdEntry(k walkKind, c routeCfg, secret string) *walkEntry {
 	e := &walkEntry{fields: c.fields(k)}
 	if k.secret {
 		e.learnSIP = true
@@ -1383,9 +1383,9 @@ func created(k walkKind, c routeCfg, secret string) *walkEntry {
 	return e
 }
 
-// updated is entry cur as route c makes it; secret is the hmac the write
+// updatedEntry is entry cur as route c makes it; secret is the hmac the write
 // sends, "" to keep the entry's.
-func updated(k walkKind, cur *walkEntry, c routeCfg, secret string) *walkEntry {
+func updatedEntry(k walkKind, cur *walkEntry, c routeCfg, secret string) *walkEntry {
 	e := &walkEntry{fields: cur.extras(k), learnHMAC: cur.learnHMAC, learnSIP: cur.learnSIP}
 	maps.Copy(e.fields, c.fields(k))
 	if k.secret {
@@ -1552,16 +1552,16 @@ func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep, writeOnly 
 }
 
 // routeHCL is a route's attributes as HCL object items; a per-route
-// resource gets every attribute (null when unset) plus phone_number and,
-// for pinless, its secret's attributes (hmac_wo only if writeOnly). Adapt
-// here when the route schema changes.
-func routeHCL(k walkKind, c routeCfg, perRoute, writeOnly bool) []string {
+// resource (perRouteResource) gets every attribute (null when unset) plus
+// phone_number and, for pinless, its secret's attributes (hmac_wo only if
+// writeOnly). Adapt here when the route schema changes.
+func routeHCL(k walkKind, c routeCfg, perRouteResource, writeOnly bool) []string {
 	var items []string
 	attr := func(name, v string) {
 		switch {
 		case v != "":
 			items = append(items, fmt.Sprintf("%s = %q", name, v))
-		case perRoute:
+		case perRouteResource:
 			items = append(items, name+" = null")
 		}
 	}
@@ -1569,11 +1569,11 @@ func routeHCL(k walkKind, c routeCfg, perRoute, writeOnly bool) []string {
 		switch {
 		case v != "":
 			items = append(items, fmt.Sprintf("%s = { message = %q }", name, v))
-		case perRoute:
+		case perRouteResource:
 			items = append(items, name+" = null")
 		}
 	}
-	if perRoute {
+	if perRouteResource {
 		attr("phone_number", c.number)
 	}
 	attr("name_prefix", c.prefix)
@@ -1581,10 +1581,10 @@ func routeHCL(k walkKind, c routeCfg, perRoute, writeOnly bool) []string {
 		attr("room_creation_api", c.webhook)
 		attr("hold_music_url", c.hold)
 		message("timeout_config", c.timeout)
-		if perRoute {
+		if perRouteResource {
 			attr("hmac", c.hmac)
 		}
-		if perRoute && writeOnly {
+		if perRouteResource && writeOnly {
 			attr("hmac_wo", c.wo)
 			if c.woVersion != 0 {
 				items = append(items, fmt.Sprintf("hmac_wo_version = %d", c.woVersion))

@@ -142,15 +142,15 @@ func (r *walkRun) describeCLI(feat walkFeatures) string {
 	if v, _, err := r.wd.tf.Version(context.Background(), false); err == nil {
 		desc += " " + v.String()
 	}
-	var without []string
+	var lacking []string
 	if !feat.writeOnly {
-		without = append(without, "hmac_wo")
+		lacking = append(lacking, "hmac_wo")
 	}
 	if !feat.forget {
-		without = append(without, "removed blocks")
+		lacking = append(lacking, "removed blocks")
 	}
-	if len(without) > 0 {
-		desc += " (without " + strings.Join(without, " and ") + " moves)"
+	if len(lacking) > 0 {
+		desc += " (without " + strings.Join(lacking, " and ") + " moves)"
 	}
 	return desc
 }
