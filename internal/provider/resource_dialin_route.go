@@ -232,7 +232,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	state, diags := r.kind.routeState(entry, prior.hmacWOVersion())
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
-		resp.Diagnostics.Append(setRouteState(ctx, &resp.State, state)...)
+		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
 	}
 }
 
@@ -336,16 +336,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 // setWritten sets the state to a route just written, and the identity to
 // the route's.
 func (r *routeResource) setWritten(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, written routeValues) diag.Diagnostics {
-	diags := setRouteState(ctx, state, written)
+	diags := written.set(ctx, state)
 	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(written.id()))...)
 	return diags
-}
-
-// setRouteState sets the whole state of a per-route resource to values.
-func setRouteState(ctx context.Context, state *tfsdk.State, values routeValues) diag.Diagnostics {
-	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), values)
-	if diags.HasError() {
-		return diags
-	}
-	return state.Set(ctx, object)
 }

@@ -1,9 +1,12 @@
 package provider
 
 import (
+	"context"
 	"maps"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
@@ -59,4 +62,14 @@ func (v routeValues) with(name string, value attr.Value) routeValues {
 	changed := maps.Clone(v)
 	changed[name] = value
 	return changed
+}
+
+// set writes the values to a state as its whole object: the state of a
+// per-route resource.
+func (v routeValues) set(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
+	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), v)
+	if diags.HasError() {
+		return diags
+	}
+	return state.Set(ctx, object)
 }
