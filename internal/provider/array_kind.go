@@ -9,8 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -164,6 +166,20 @@ func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
 		return map[string]attr.Value{attrPhoneNumber: number}
 	}
 	return map[string]attr.Value{attrPhoneNumber: number, attrNamePrefix: prefix}
+}
+
+// routeKeyOfIdentity is routeIdentity undone: the key of the route an
+// import identity names, "" when it names none.
+func (k *arrayKind) routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) (string, diag.Diagnostics) {
+	var number, prefix types.String
+	diags := identity.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)
+	if k.sipOnly {
+		diags.Append(identity.GetAttribute(ctx, path.Root(attrNamePrefix), &prefix)...)
+	}
+	if number.IsNull() && prefix.IsNull() {
+		return "", diags
+	}
+	return dialin.RouteKey(number.ValueString(), prefix.ValueString()), diags
 }
 
 // routeState is the state of a per-route resource whose entry Daily holds as

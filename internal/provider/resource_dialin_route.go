@@ -262,7 +262,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 	key := req.ID
 	if key == "" && req.Identity != nil {
 		var diags diag.Diagnostics
-		key, diags = routeKeyOfIdentity(ctx, req.Identity, r.kind.sipOnly)
+		key, diags = r.kind.routeKeyOfIdentity(ctx, req.Identity)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
