@@ -173,7 +173,7 @@ func (w *cliWorkdir) check(checks []tfversion.TerraformVersionCheck) string {
 
 func TestOnCLI(t *testing.T) {
 	t.Parallel()
-	listResources := func(openTofu bool) tfversion.TerraformVersionCheck {
+	listCheck := func(openTofu bool) tfversion.TerraformVersionCheck {
 		c := onCLI("list resources", tfversion.SkipBelow(tfversion.Version1_14_0), nil).(cliCheck)
 		c.isOpenTofu = func() bool { return openTofu }
 		return c
@@ -190,10 +190,10 @@ func TestOnCLI(t *testing.T) {
 		cli      cli
 		wantSkip string // "" to run
 	}{
-		{"Terraform with the feature", listResources(false), cli{TerraformVersion: tfversion.Version1_15_0}, ""},
-		{"Terraform without the feature", listResources(false), cli{TerraformVersion: tfversion.Version1_13_0},
+		{"Terraform with the feature", listCheck(false), cli{TerraformVersion: tfversion.Version1_15_0}, ""},
+		{"Terraform without the feature", listCheck(false), cli{TerraformVersion: tfversion.Version1_13_0},
 			"needs list resources: Terraform CLI version 1.13.0 is below minimum version 1.14.0"},
-		{"OpenTofu never has it", listResources(true), cli{TerraformVersion: tfversion.Version1_15_0},
+		{"OpenTofu never has it", listCheck(true), cli{TerraformVersion: tfversion.Version1_15_0},
 			"needs list resources, which OpenTofu 1.15.0 does not have"},
 		{"removed on Terraform 1.7", removed(false), cli{TerraformVersion: tfversion.Version1_7_0}, ""},
 		{"removed on Terraform 1.5", removed(false), cli{TerraformVersion: tfversion.Version1_5_0},

@@ -22,16 +22,6 @@ type availablePhoneNumbersDataSource struct {
 	data *providerData
 }
 
-type availablePhoneNumbersModel struct {
-	searchCriteriaModel
-	Numbers []availablePhoneNumberModel `tfsdk:"numbers"`
-}
-
-type availablePhoneNumberModel struct {
-	Number types.String `tfsdk:"number"`
-	Region types.String `tfsdk:"region"`
-}
-
 func (d *availablePhoneNumbersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_available_phone_numbers"
 }
@@ -43,8 +33,8 @@ func (d *availablePhoneNumbersDataSource) Schema(_ context.Context, _ datasource
 		Computed:            true,
 		NestedObject: schema.NestedAttributeObject{
 			Attributes: map[string]schema.Attribute{
-				"number": schema.StringAttribute{MarkdownDescription: "The number in E.164 form.", Computed: true},
-				"region": schema.StringAttribute{MarkdownDescription: "Its state or province code.", Computed: true},
+				attrNumber: schema.StringAttribute{MarkdownDescription: "The number in E.164 form.", Computed: true},
+				"region":   schema.StringAttribute{MarkdownDescription: "Its state or province code.", Computed: true},
 			},
 		},
 	}

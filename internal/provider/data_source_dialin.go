@@ -33,8 +33,8 @@ func (d *dialinDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 
 func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	attrs := map[string]dsschema.Attribute{
-		"id": dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
-		"routes": dsschema.MapNestedAttribute{
+		attrID: dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
+		attrRoutes: dsschema.MapNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
 			NestedObject: dsschema.NestedAttributeObject{
@@ -49,7 +49,7 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		},
 	}
 	if secret, ok := d.kind.secret(); ok {
-		attrs[secretsAttribute] = dsschema.MapAttribute{
+		attrs[attrHMACs] = dsschema.MapAttribute{
 			ElementType:         types.StringType,
 			Computed:            true,
 			Sensitive:           true,
@@ -72,7 +72,7 @@ func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, r
 	if diags.HasError() {
 		return
 	}
-	model, diags := d.kind.arrayModelOf(entries)
+	model, diags := arrayModelOf(d.kind, entries, everyPrefix)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

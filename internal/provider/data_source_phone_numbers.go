@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -23,24 +21,6 @@ func newPhoneNumbersDataSource() datasource.DataSource {
 
 type phoneNumbersDataSource struct {
 	data *providerData
-}
-
-type phoneNumbersModel struct {
-	Name         types.String                `tfsdk:"name"`
-	Number       types.String                `tfsdk:"number"`
-	PhoneNumbers []purchasedPhoneNumberModel `tfsdk:"phone_numbers"`
-}
-
-// purchasedPhoneNumberModel is what Daily says of a purchased number, in the
-// data source and the daily_phone_number resource alike.
-type purchasedPhoneNumberModel struct {
-	ID          types.String `tfsdk:"id"`
-	Number      types.String `tfsdk:"number"`
-	Name        types.String `tfsdk:"name"`
-	Type        types.String `tfsdk:"type"`
-	Status      types.String `tfsdk:"status"`
-	Verified    types.Bool   `tfsdk:"verified"`
-	CreatedDate types.String `tfsdk:"created_date"`
 }
 
 func (d *phoneNumbersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -59,7 +39,7 @@ func (d *phoneNumbersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Optional:            true,
 				Validators:          []validator.String{nonBlankStringValidator(200)},
 			},
-			"number": schema.StringAttribute{
+			attrNumber: schema.StringAttribute{
 				MarkdownDescription: "Only this number, in E.164 form (Daily's `filter_number`).",
 				Optional:            true,
 				Validators:          []validator.String{e164Validator()},
@@ -69,8 +49,8 @@ func (d *phoneNumbersDataSource) Schema(_ context.Context, _ datasource.SchemaRe
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
-						"id":           computed("Daily's id of the number."),
-						"number":       computed("The number in E.164 form."),
+						attrID:         computed("Daily's id of the number."),
+						attrNumber:     computed("The number in E.164 form."),
 						"name":         computed("Name Daily shows for the number, if any."),
 						"type":         computed("Daily's type of the entry, `purchased_phone_number`."),
 						"status":       computed("Daily's status of the number."),
@@ -107,20 +87,4 @@ func (d *phoneNumbersDataSource) Read(ctx context.Context, req datasource.ReadRe
 		config.PhoneNumbers = append(config.PhoneNumbers, purchasedPhoneNumberModelOf(&numbers[i]))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
-}
-
-func purchasedPhoneNumberModelOf(n *client.PurchasedNumber) purchasedPhoneNumberModel {
-	created := ""
-	if !n.CreatedDate.IsZero() {
-		created = n.CreatedDate.UTC().Format(time.RFC3339)
-	}
-	return purchasedPhoneNumberModel{
-		ID:          types.StringValue(n.ID),
-		Number:      types.StringValue(n.Number),
-		Name:        types.StringPointerValue(n.Name),
-		Type:        types.StringValue(n.Type),
-		Status:      types.StringValue(n.Status),
-		Verified:    types.BoolValue(n.Verified),
-		CreatedDate: types.StringValue(created),
-	}
 }

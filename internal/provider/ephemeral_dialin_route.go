@@ -42,12 +42,12 @@ func (r *routeEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 		func(a schema.SingleNestedAttribute, nested map[string]eschema.Attribute) eschema.Attribute {
 			return eschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
 		})
-	attrs["phone_number"] = eschema.StringAttribute{
+	attrs[attrPhoneNumber] = eschema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "The number whose route to read, in E.164 form.",
-		Validators:          []validator.String{e164Validator(), stringvalidator.ExactlyOneOf(path.MatchRoot("name_prefix"))},
+		Validators:          []validator.String{e164Validator(), stringvalidator.ExactlyOneOf(path.MatchRoot(attrNamePrefix))},
 	}
-	attrs["name_prefix"] = eschema.StringAttribute{
+	attrs[attrNamePrefix] = eschema.StringAttribute{
 		Optional:            true,
 		Computed:            true,
 		MarkdownDescription: "Set it instead of `phone_number` to read a SIP-only route, which its `name_prefix` identifies; otherwise the route's prefix.",
@@ -67,8 +67,8 @@ func (r *routeEphemeralResource) Configure(_ context.Context, req ephemeral.Conf
 
 func (r *routeEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
 	var number, prefix types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("phone_number"), &number)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNamePrefix), &prefix)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -82,8 +82,12 @@ func (r *routeEphemeralResource) Open(ctx context.Context, req ephemeral.OpenReq
 		resp.Diagnostics.AddError("Dial-in route not found", fmt.Sprintf("The domain's %s array has no route for %s.", r.kind.array, key))
 		return
 	}
-	values := r.kind.values(entry, perRoute)
-	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
+	values, diags := r.kind.values(entry, perRoute)
+	values[attrPhoneNumber] = r.kind.decode(entry, attrPhoneNumber, types.StringType, &diags)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
 	result, diags := types.ObjectValue(attributeTypes(resp.Result.Schema.Type()), values)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {

@@ -7,9 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
 // setIdentity sets the resource identity's attributes. Terraform before
@@ -23,30 +20,4 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, values m
 		diags.Append(identity.SetAttribute(ctx, path.Root(name), v)...)
 	}
 	return diags
-}
-
-// routeIdentity is the identity of the route with key: its phone number, or
-// for a SIP-only route its name_prefix. Neither can change in place.
-func (k *arrayKind) routeIdentity(key string) map[string]attr.Value {
-	number, prefix := types.StringValue(key), types.StringNull()
-	if n, p := dialin.SplitKey(key); n == "" {
-		number, prefix = types.StringNull(), types.StringValue(p)
-	}
-	if !k.sipOnly {
-		return map[string]attr.Value{"phone_number": number}
-	}
-	return map[string]attr.Value{"phone_number": number, "name_prefix": prefix}
-}
-
-// routeKeyOfIdentity is the key of the route an import identity names.
-func routeKeyOfIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, sipOnly bool) (string, diag.Diagnostics) {
-	var number, prefix types.String
-	diags := identity.GetAttribute(ctx, path.Root("phone_number"), &number)
-	if sipOnly {
-		diags.Append(identity.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
-	}
-	if number.IsNull() && prefix.IsNull() {
-		return "", diags
-	}
-	return dialin.RouteKey(number.ValueString(), prefix.ValueString()), diags
 }

@@ -175,7 +175,7 @@ func TestAccDialinExclusive_identity(t *testing.T) {
 	t.Parallel()
 	env := newAccEnv(t)
 	numbers := env.Numbers(t, 2)
-	domain := domainID(t, env)
+	domain := envDomainID(t, env)
 	config := func(webhook string) string {
 		return fmt.Sprintf(`%s
 resource "daily_pinless_dialin" "all" {
@@ -246,8 +246,8 @@ resource "daily_%s" "all" {
 	}
 }
 
-// domainID is the id of the domain the environment's API key selects.
-func domainID(t *testing.T, env *accEnv) string {
+// envDomainID is the id of the domain the environment's API key selects.
+func envDomainID(t *testing.T, env *accEnv) string {
 	t.Helper()
 	dom, err := env.Client(t).GetDomain(context.Background())
 	if err != nil {

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
@@ -21,9 +23,6 @@ var (
 	_ list.ListResource              = &routeListResource{}
 	_ list.ListResourceWithConfigure = &routeListResource{}
 )
-
-// webhookField is the route field that holds a pinless route's webhook.
-const webhookField = "room_creation_api"
 
 // newPinlessDialinRouteListResource lists the daily_pinless_dialin_route
 // resources to import: every entry of the domain's pinless_dialin array.
@@ -55,12 +54,12 @@ func (r *routeListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 		keys += " (`sip:<name_prefix>` for a SIP-only route)"
 	}
 	attrs := map[string]schema.Attribute{
-		"number_prefix": numberPrefixListAttribute("routes"),
+		attrNumberPrefix: numberPrefixListAttribute("routes"),
 	}
 	if r.hasWebhook() {
-		attrs["webhook_host"] = schema.StringAttribute{
+		attrs[attrWebhookHost] = schema.StringAttribute{
 			Optional:            true,
-			MarkdownDescription: "Only routes whose `" + webhookField + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
+			MarkdownDescription: "Only routes whose `" + attrRoomCreationAPI + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
 			Validators:          []validator.String{hostValidator()},
 		}
 	}
@@ -76,9 +75,9 @@ func (r *routeListResource) Configure(_ context.Context, req resource.ConfigureR
 
 func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var prefix, host types.String
-	diags := req.Config.GetAttribute(ctx, path.Root("number_prefix"), &prefix)
+	diags := req.Config.GetAttribute(ctx, path.Root(attrNumberPrefix), &prefix)
 	if r.hasWebhook() {
-		diags.Append(req.Config.GetAttribute(ctx, path.Root("webhook_host"), &host)...)
+		diags.Append(req.Config.GetAttribute(ctx, path.Root(attrWebhookHost), &host)...)
 	}
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
@@ -92,10 +91,10 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	}
 	entries = slices.DeleteFunc(slices.Clone(entries), func(e dialin.Entry) bool {
 		// A SIP-only route has no phone number, so any prefix excludes it.
-		if !prefix.IsNull() && !strings.HasPrefix(e.Text("phone_number"), prefix.ValueString()) {
+		if !prefix.IsNull() && !strings.HasPrefix(e.Text(attrPhoneNumber), prefix.ValueString()) {
 			return true
 		}
-		return !host.IsNull() && !strings.EqualFold(hostOf(e.Text(webhookField)), host.ValueString())
+		return !host.IsNull() && !strings.EqualFold(hostOf(e.Text(attrRoomCreationAPI)), host.ValueString())
 	})
 	slices.SortFunc(entries, func(a, b dialin.Entry) int { return cmp.Compare(a.Key(), b.Key()) })
 	entries = atMost(entries, req.Limit)
@@ -106,19 +105,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 			result.DisplayName = e.Key()
 			result.Diagnostics.Append(setIdentity(ctx, result.Identity, r.kind.routeIdentity(e.Key()))...)
 			if req.IncludeResource {
-				// As a Read of the route imported by this identity sets it,
-				// less the secret: terraform query -json prints listed
-				// objects in full, sensitive values included. Generated
-				// configuration never holds it, and the import reads it.
-				values := r.kind.routeState(e, nil)
-				if secret, ok := r.kind.secret(); ok {
-					values[secret.name] = types.StringNull()
-				}
-				object, diags := types.ObjectValue(attributeTypes(req.ResourceSchema.Type()), values)
-				result.Diagnostics.Append(diags...)
-				if !diags.HasError() {
-					result.Diagnostics.Append(result.Resource.Set(ctx, object)...)
-				}
+				result.Diagnostics.Append(r.setResource(ctx, result.Resource, e)...)
 			}
 			if !push(result) {
 				return
@@ -127,9 +114,28 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	}
 }
 
+// setResource sets a listed route's resource object as a Read of the route
+// imported by its identity sets its state, less the secret: terraform query
+// -json prints listed objects in full, sensitive values included. Generated
+// configuration never holds it, and the import reads it.
+func (r *routeListResource) setResource(ctx context.Context, listed *tfsdk.Resource, e dialin.Entry) diag.Diagnostics {
+	values, diags := r.kind.routeState(e, types.Int64Null())
+	if diags.HasError() {
+		return diags
+	}
+	if secret, ok := r.kind.secret(); ok {
+		values[secret.name] = types.StringNull()
+	}
+	object, diags := types.ObjectValue(attributeTypes(listed.Schema.Type()), values)
+	if diags.HasError() {
+		return diags
+	}
+	return listed.Set(ctx, object)
+}
+
 // hasWebhook reports whether the array's routes lead to a webhook.
 func (r *routeListResource) hasWebhook() bool {
-	return slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == webhookField })
+	return slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == attrRoomCreationAPI })
 }
 
 // hostOf is the host of a URL, "" when it has none.

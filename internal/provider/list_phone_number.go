@@ -31,11 +31,6 @@ type phoneNumberListResource struct {
 	data *providerData
 }
 
-type phoneNumberListModel struct {
-	NumberPrefix types.String `tfsdk:"number_prefix"`
-	Name         types.String `tfsdk:"name"`
-}
-
 func (r *phoneNumberListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_phone_number"
 }
@@ -44,7 +39,7 @@ func (r *phoneNumberListResource) ListResourceConfigSchema(_ context.Context, _ 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every phone number the Daily domain has purchased, by number; for `terraform query` and bulk import.",
 		Attributes: map[string]schema.Attribute{
-			"number_prefix": numberPrefixListAttribute("numbers"),
+			attrNumberPrefix: numberPrefixListAttribute("numbers"),
 			"name": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "Only numbers with this name (Daily's `filter_name`).",
@@ -84,7 +79,7 @@ func (r *phoneNumberListResource) List(ctx context.Context, req list.ListRequest
 			n := &numbers[i]
 			result := req.NewListResult(ctx)
 			result.DisplayName = n.Number
-			result.Diagnostics.Append(setIdentity(ctx, result.Identity, map[string]attr.Value{"id": types.StringValue(n.ID)})...)
+			result.Diagnostics.Append(setIdentity(ctx, result.Identity, map[string]attr.Value{attrID: types.StringValue(n.ID)})...)
 			if req.IncludeResource {
 				// As a Read of the number imported by this identity sets it.
 				var model phoneNumberModel

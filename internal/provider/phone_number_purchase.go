@@ -28,17 +28,18 @@ const (
 // Callers hold providerData.buyMu so that no other buy of this provider
 // instance adds numbers in between.
 //
-// On an error after a successful buy, the returned number has at least ID and
-// Number set so that the caller can still record it.
-func purchase(ctx context.Context, c *client.Client, number string) (*client.PurchasedNumber, error) {
+// An error means that nothing was bought, or that what was cannot be told
+// (the message says what to import). Otherwise the number is bought, even
+// when it could not be read back (see purchaseResult).
+func purchase(ctx context.Context, c *client.Client, number string) (purchaseResult, error) {
 	before, err := c.ListPurchasedNumbers(ctx, client.PurchasedFilter{Number: number})
 	if err != nil {
-		return nil, fmt.Errorf("listing purchased numbers before buying: %w", err)
+		return purchaseResult{}, fmt.Errorf("listing purchased numbers before buying: %w", err)
 	}
 	known := make(map[string]bool, len(before))
 	for _, n := range before {
 		if n.Number == number {
-			return nil, fmt.Errorf("%s is already owned by this Daily domain (id %s): import it with `terraform import` instead of buying it", number, n.ID)
+			return purchaseResult{}, fmt.Errorf("%s is already owned by this Daily domain (id %s): import it with `terraform import` instead of buying it", number, n.ID)
 		}
 		known[n.ID] = true
 	}
@@ -47,24 +48,27 @@ func purchase(ctx context.Context, c *client.Client, number string) (*client.Pur
 	for attempt := 1; ; attempt++ {
 		bought, buyErr := c.BuyPhoneNumber(ctx, number)
 		if buyErr == nil {
-			return readBought(ctx, c, bought)
+			return readBought(ctx, c, bought), nil
 		}
 		if !client.IsRetryable(buyErr) && !errors.Is(buyErr, context.DeadlineExceeded) {
-			return nil, buyErr
+			return purchaseResult{}, buyErr
 		}
 		adopted, err := reconcileBuy(ctx, c, number, known)
-		if err != nil || adopted != nil {
-			return adopted, err
+		if err != nil {
+			return purchaseResult{}, err
+		}
+		if adopted != nil {
+			return purchaseResult{number: adopted}, nil
 		}
 		if attempt == maxBuyAttempts {
-			return nil, fmt.Errorf("buying failed %d times and Daily lists no new number, so nothing was bought: %w", attempt, buyErr)
+			return purchaseResult{}, fmt.Errorf("buying failed %d times and Daily lists no new number, so nothing was bought: %w", attempt, buyErr)
 		}
 		tflog.Warn(ctx, "phone number buy failed before reaching Daily; trying again", map[string]any{
 			"attempt": attempt, "error": buyErr.Error(), "number": number,
 		})
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("buying was interrupted; nothing was bought: %w", buyErr)
+			return purchaseResult{}, fmt.Errorf("buying was interrupted; nothing was bought: %w", buyErr)
 		case <-time.After(delay):
 		}
 		delay *= 2
@@ -101,17 +105,26 @@ func reconcileBuy(ctx context.Context, c *client.Client, number string, known ma
 		"Import the one this resource should manage with `terraform import`, and release or import the others", strings.Join(names, ", "))
 }
 
+// purchaseResult is a number that purchase bought.
+type purchaseResult struct {
+	// number has every attribute Daily lists, or only ID and Number when it
+	// could not be read back.
+	number *client.PurchasedNumber
+	// unread says why the number could not be read back; nil when it was.
+	unread error
+}
+
 // readBought fetches every attribute of a number just bought.
-func readBought(ctx context.Context, c *client.Client, bought *client.BoughtNumber) (*client.PurchasedNumber, error) {
+func readBought(ctx context.Context, c *client.Client, bought *client.BoughtNumber) purchaseResult {
 	partial := &client.PurchasedNumber{ID: bought.ID, Number: bought.Number}
 	found, err := findPurchased(ctx, c, bought.ID, bought.Number)
 	if err != nil {
-		return partial, fmt.Errorf("bought %s (id %s) but could not read it back: %w", bought.Number, bought.ID, err)
+		return purchaseResult{number: partial, unread: fmt.Errorf("bought %s (id %s) but could not read it back: %w", bought.Number, bought.ID, err)}
 	}
 	if found == nil {
-		return partial, fmt.Errorf("bought %s (id %s) but Daily does not list it among the purchased numbers", bought.Number, bought.ID)
+		return purchaseResult{number: partial, unread: fmt.Errorf("bought %s (id %s) but Daily does not list it among the purchased numbers", bought.Number, bought.ID)}
 	}
-	return found, nil
+	return purchaseResult{number: found}
 }
 
 // findPurchased returns the purchased number with this id, or nil when the

@@ -127,9 +127,9 @@ func (e *accEnv) RunBuyingTest(t *testing.T, tc resource.TestCase) {
 	t.Cleanup(func() {
 		for _, n := range e.purchased(t) {
 			if !before[n.ID] {
-				releasable := n.CreatedDate.Add(releaseHold).UTC().Format(time.RFC3339)
-				t.Logf("bought %s (id %s); release it from %s", n.Number, n.ID, releasable)
-				liveBuys.add(fmt.Sprintf("%s  id %s  releasable from %s  (%s)", n.Number, n.ID, releasable, t.Name()))
+				releasableAt := n.CreatedDate.Add(releaseHold).UTC().Format(time.RFC3339)
+				t.Logf("bought %s (id %s); release it from %s", n.Number, n.ID, releasableAt)
+				liveBuys.add(fmt.Sprintf("%s  id %s  releasable from %s  (%s)", n.Number, n.ID, releasableAt, t.Name()))
 			}
 		}
 	})

@@ -67,12 +67,12 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		keyDoc += ", or `sip:<name_prefix>` for SIP-only routes"
 	}
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
+		attrID: schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "The name of the array, `" + r.kind.array + "`.",
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
-		"routes": schema.MapNestedAttribute{
+		attrRoutes: schema.MapNestedAttribute{
 			Required:            true,
 			MarkdownDescription: "Every route of the array, keyed by " + keyDoc + ". An empty map empties the array.",
 			Validators:          []validator.Map{mapvalidator.KeysAre(r.kind.routeKeyValidator())},
@@ -80,7 +80,7 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		},
 	}
 	if secret, ok := r.kind.secret(); ok {
-		attrs[secretsAttribute] = schema.MapAttribute{
+		attrs[attrHMACs] = schema.MapAttribute{
 			ElementType: types.StringType,
 			Optional:    true,
 			Computed:    true,
@@ -101,7 +101,7 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 func (r *exclusiveResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
-			"domain_id": identityschema.StringAttribute{
+			attrDomainID: identityschema.StringAttribute{
 				RequiredForImport: true,
 				Description:       "The id of the Daily domain whose array this is (GET /v1/ returns it as domain_id); the provider's API key selects the domain.",
 			},
@@ -114,21 +114,21 @@ func (r *exclusiveResource) IdentitySchema(_ context.Context, _ resource.Identit
 func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	// Keys often come from resources not created yet: the map is then unknown.
 	var routes types.Map
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("routes"), &routes)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
 	if routes.IsNull() || routes.IsUnknown() {
 		return
 	}
 	if _, ok := r.kind.secret(); ok {
 		var secrets types.Map
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(secretsAttribute), &secrets)...)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrHMACs), &secrets)...)
 		if !secrets.IsNull() && !secrets.IsUnknown() {
-			routeKeys := slices.Sorted(maps.Keys(routes.Elements()))
-			secretKeys := slices.Sorted(maps.Keys(secrets.Elements()))
-			if !slices.Equal(routeKeys, secretKeys) {
-				resp.Diagnostics.AddAttributeError(path.Root(secretsAttribute), "Secrets do not match the routes",
+			keysOfRoutes := slices.Sorted(maps.Keys(routes.Elements()))
+			keysOfSecrets := slices.Sorted(maps.Keys(secrets.Elements()))
+			if !slices.Equal(keysOfRoutes, keysOfSecrets) {
+				resp.Diagnostics.AddAttributeError(path.Root(attrHMACs), "Secrets do not match the routes",
 					fmt.Sprintf("When %s is set it must hold a secret for every route and nothing else. Routes without one: %s. Secrets without a route: %s. "+
 						"Leave %s unset to keep the secrets Daily mints.",
-						secretsAttribute, listOrNone(without(routeKeys, secretKeys)), listOrNone(without(secretKeys, routeKeys)), secretsAttribute))
+						attrHMACs, listOrNone(without(keysOfRoutes, keysOfSecrets)), listOrNone(without(keysOfSecrets, keysOfRoutes)), attrHMACs))
 			}
 		}
 	}
@@ -141,8 +141,8 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 		if !isObject || !isSIP || route.IsNull() || route.IsUnknown() {
 			continue
 		}
-		if v, ok := route.Attributes()["name_prefix"].(types.String); ok && !v.IsNull() && !v.IsUnknown() && v.ValueString() != prefix {
-			resp.Diagnostics.AddAttributeError(path.Root("routes").AtMapKey(key).AtName("name_prefix"), "name_prefix contradicts the route key",
+		if v := routeValues(route.Attributes()).namePrefix(); !v.IsNull() && !v.IsUnknown() && v.ValueString() != prefix {
+			resp.Diagnostics.AddAttributeError(path.Root(attrRoutes).AtMapKey(key).AtName(attrNamePrefix), "name_prefix contradicts the route key",
 				fmt.Sprintf("The SIP-only route %q is identified by name_prefix %q; leave name_prefix unset or set it to %q.", key, prefix, prefix))
 		}
 	}
@@ -155,10 +155,10 @@ func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	var configured, routes, prior types.Map
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(secretsAttribute), &configured)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("routes"), &routes)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrHMACs), &configured)...)
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
 	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(secretsAttribute), &prior)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrHMACs), &prior)...)
 	}
 	if resp.Diagnostics.HasError() || !configured.IsNull() {
 		return
@@ -175,7 +175,7 @@ func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		}
 		planned = types.MapValueMust(types.StringType, secrets)
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(secretsAttribute), planned)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMACs), planned)...)
 }
 
 func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -183,7 +183,11 @@ func (r *exclusiveResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
+	model, diags := r.apply(ctx, req.Plan, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -193,12 +197,20 @@ func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	var stored types.Map
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("routes"), &stored)...)
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, entries, stored)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrRoutes), &stored)...)
+	model, diags := arrayModelOf(r.kind, entries, declaredPrefixes(stored))
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, req.Config, &resp.State, resp.Identity, &resp.Diagnostics)
+	model, diags := r.apply(ctx, req.Plan, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, model)...)
+	}
 }
 
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -211,101 +223,83 @@ func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest
 // array's name reads best; an identity must name the domain the API key selects.
 func (r *exclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID != "" {
-		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+		resource.ImportStatePassthroughID(ctx, path.Root(attrID), req, resp)
 		return
 	}
 	var named types.String
-	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root("domain_id"), &named)...)
+	resp.Diagnostics.Append(req.Identity.GetAttribute(ctx, path.Root(attrDomainID), &named)...)
 	actual, err := r.data.dialin.DomainID(ctx)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return
 	}
 	if named.ValueString() != actual {
-		resp.Diagnostics.AddAttributeError(path.Root("domain_id"), "Identity names another domain",
+		resp.Diagnostics.AddAttributeError(path.Root(attrDomainID), "Identity names another domain",
 			fmt.Sprintf("The identity names domain %s, but the provider's API key selects domain %s. Configure the provider with that domain's API key, or import with domain_id = %q.",
 				named.ValueString(), actual, actual))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), r.kind.array)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"domain_id": named})...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), r.kind.array)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrDomainID: named})...)
 }
 
 // apply makes the array hold exactly the planned routes, with the secrets
 // the configuration sets; without them, every route keeps the one it has.
-func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+// It returns the array as Daily then holds it.
+func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config) (arrayModel, diag.Diagnostics) {
 	var planned types.Map
-	diags.Append(plan.GetAttribute(ctx, path.Root("routes"), &planned)...)
+	diags := plan.GetAttribute(ctx, path.Root(attrRoutes), &planned)
 	secret, hasSecret := r.kind.secret()
 	var secrets types.Map
 	if hasSecret {
-		diags.Append(config.GetAttribute(ctx, path.Root(secretsAttribute), &secrets)...)
+		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACs), &secrets)...)
 	}
 	if diags.HasError() {
-		return
+		return arrayModel{}, diags
 	}
 	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
 		route, _ := routes[key].(types.Object)
-		values := route.Attributes()
+		values := routeValues(route.Attributes())
 		if v, ok := configured[key]; ok {
-			values = maps.Clone(values)
-			values[secret.name] = v
+			values = values.with(secret.name, v)
 		}
 		specs = append(specs, r.kind.spec(key, values))
 	}
 	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs)
 	if err != nil {
 		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
-		return
+		return arrayModel{}, diags
 	}
-	diags.Append(r.setState(ctx, state, identity, entries, planned)...)
+	model, modelDiags := arrayModelOf(r.kind, entries, declaredPrefixes(planned))
+	diags.Append(modelDiags...)
+	return model, diags
 }
 
-// setState sets the state to the whole array as Daily holds it, and the
-// identity to its domain. declared is the routes map as planned or as last
-// stored (null on import): a SIP-only route's key already names its
-// name_prefix, which the state holds only where the configuration does.
-func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, entries []dialin.Entry, declared types.Map) diag.Diagnostics {
-	model, diags := r.kind.arrayModelOf(entries)
-	if diags.HasError() {
-		return diags
-	}
-	model.Routes, diags = withDeclaredSIPPrefixes(ctx, model.Routes, declared)
-	if diags.HasError() {
-		return diags
-	}
-	diags.Append(model.set(ctx, state)...)
+// setState sets the state to the array's model and the identity to its
+// domain.
+func (r *exclusiveResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, model arrayModel) diag.Diagnostics {
+	diags := model.set(ctx, state)
 	domainID, err := r.data.dialin.DomainID(ctx)
 	if err != nil {
 		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", r.kind.array, err))
 		return diags
 	}
-	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{"domain_id": types.StringValue(domainID)})...)
+	diags.Append(setIdentity(ctx, identity, map[string]attr.Value{attrDomainID: types.StringValue(domainID)})...)
 	return diags
 }
 
-// withDeclaredSIPPrefixes sets the name_prefix of each SIP-only route of
-// routes as declared holds it: null unless declared sets it.
-func withDeclaredSIPPrefixes(ctx context.Context, routes, declared types.Map) (types.Map, diag.Diagnostics) {
-	elements, declarations := routes.Elements(), declared.Elements()
-	for key, element := range elements {
-		route, _ := element.(types.Object)
-		if !strings.HasPrefix(key, dialin.SIPKeyPrefix) || route.IsNull() {
-			continue
+// declaredPrefixes shows the name_prefix of the routes that set it in
+// declared, the routes map as planned or as last stored (null on import).
+func declaredPrefixes(declared types.Map) shownPrefixes {
+	setting := map[string]bool{}
+	for key, element := range declared.Elements() {
+		if route, ok := element.(types.Object); ok && !route.IsNull() && !route.IsUnknown() {
+			setting[key] = !routeValues(route.Attributes()).namePrefix().IsNull()
 		}
-		prefix := types.StringNull()
-		if d, ok := declarations[key].(types.Object); ok && !d.IsNull() && !d.IsUnknown() {
-			if p, ok := d.Attributes()["name_prefix"].(types.String); ok {
-				prefix = p
-			}
-		}
-		attrs := maps.Clone(route.Attributes())
-		attrs["name_prefix"] = prefix
-		elements[key] = types.ObjectValueMust(route.AttributeTypes(ctx), attrs)
 	}
-	return types.MapValue(routes.ElementType(ctx), elements)
+	return func(key string) bool { return setting[key] }
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.

@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,14 +28,6 @@ var (
 	_ resource.ResourceWithImportState    = &routeResource{}
 	_ resource.ResourceWithModifyPlan     = &routeResource{}
 	_ resource.ResourceWithValidateConfig = &routeResource{}
-)
-
-var sipKeyPattern = regexp.MustCompile(`^sip:\S+$`)
-
-// The write-only way to set a route's hmac, on the per-route pinless resource.
-const (
-	hmacWO        = "hmac_wo"
-	hmacWOVersion = "hmac_wo_version"
 )
 
 // newPinlessDialinRouteResource is the daily_pinless_dialin_route resource.
@@ -62,8 +51,9 @@ func newPinDialinRouteResource() resource.Resource {
 }
 
 // routeResource manages one entry of a dial-in array and leaves every other
-// entry exactly as it is. Its state is the entry's fields (see arrayKind)
-// plus id, the entry's key, and phone_number.
+// entry exactly as it is. Its state (see arrayKind.routeState) is the entry's
+// fields plus id, the entry's key, and phone_number; in an array with a
+// secret, also hmac_wo, always null, and hmac_wo_version.
 type routeResource struct {
 	kind        *arrayKind
 	typeName    string
@@ -81,12 +71,12 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
 	}
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
+		attrID: schema.StringAttribute{
 			Computed:            true,
 			MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
-		"phone_number": schema.StringAttribute{
+		attrPhoneNumber: schema.StringAttribute{
 			Required:            !r.kind.sipOnly,
 			Optional:            r.kind.sipOnly,
 			MarkdownDescription: numberDoc,
@@ -95,7 +85,7 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		},
 	}
 	if _, ok := r.kind.secret(); ok {
-		attrs[hmacWO] = schema.StringAttribute{
+		attrs[attrHMACWO] = schema.StringAttribute{
 			Optional:  true,
 			WriteOnly: true,
 			Sensitive: true,
@@ -103,14 +93,14 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes.",
 			Validators: []validator.String{
 				base64Validator(),
-				stringvalidator.ConflictsWith(path.MatchRoot("hmac")),
-				stringvalidator.AlsoRequires(path.MatchRoot(hmacWOVersion)),
+				stringvalidator.ConflictsWith(path.MatchRoot(attrHMAC)),
+				stringvalidator.AlsoRequires(path.MatchRoot(attrHMACWOVersion)),
 			},
 		}
-		attrs[hmacWOVersion] = schema.Int64Attribute{
+		attrs[attrHMACWOVersion] = schema.Int64Attribute{
 			Optional:            true,
 			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily.",
-			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(hmacWO))},
+			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(attrHMACWO))},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -122,14 +112,14 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 
 func (r *routeResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	attrs := map[string]identityschema.Attribute{
-		"phone_number": identityschema.StringAttribute{
+		attrPhoneNumber: identityschema.StringAttribute{
 			RequiredForImport: !r.kind.sipOnly,
 			OptionalForImport: r.kind.sipOnly,
 			Description:       "The route's phone number, in E.164 form.",
 		},
 	}
 	if r.kind.sipOnly {
-		attrs["name_prefix"] = identityschema.StringAttribute{
+		attrs[attrNamePrefix] = identityschema.StringAttribute{
 			OptionalForImport: true,
 			Description:       "For a SIP-only route, which has no phone number: its name_prefix.",
 		}
@@ -142,10 +132,10 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 		return
 	}
 	var number, prefix types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("phone_number"), &number)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name_prefix"), &prefix)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNamePrefix), &prefix)...)
 	if number.IsNull() && prefix.IsNull() {
-		resp.Diagnostics.AddAttributeError(path.Root("phone_number"), "Route has no identity",
+		resp.Diagnostics.AddAttributeError(path.Root(attrPhoneNumber), "Route has no identity",
 			"Set phone_number to the E.164 number this route answers, or, for a SIP-only route, set name_prefix, which then identifies it.")
 	}
 }
@@ -163,16 +153,16 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	values := planned.Attributes()
-	if writeOnlySecret(values) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("hmac"), types.StringNull())...)
+	values := routeValues(planned.Attributes())
+	if values.writeOnlySecret() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if r.data == nil {
 		return // not configured yet
 	}
-	identity := "phone_number"
+	identity := attrPhoneNumber
 	if values[identity].IsNull() {
-		identity = "name_prefix"
+		identity = attrNamePrefix
 	}
 	if values[identity].IsUnknown() {
 		return // known when the apply plans it again
@@ -180,7 +170,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if len(resp.RequiresReplace) > 0 {
 		return // Terraform plans the replacement next, as a new resource
 	}
-	key := r.key(values)
+	key := values.key()
 	declared := declaration{description: r.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
 	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
 		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
@@ -192,10 +182,10 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 
 // describe names the resource type and the planned webhook or name, so that
 // a user can find it in the configuration.
-func (r *routeResource) describe(values map[string]attr.Value) string {
+func (r *routeResource) describe(values routeValues) string {
 	var settings []string
 	for _, f := range r.kind.fields(perRoute) {
-		if v, ok := values[f.name].(types.String); ok && f.role == configured && !v.IsNull() && !v.IsUnknown() {
+		if v, ok := values[f.name].(types.String); ok && f.role == sentAsPlanned && !v.IsNull() && !v.IsUnknown() {
 			settings = append(settings, fmt.Sprintf("%s = %q", f.name, v.ValueString()))
 		}
 	}
@@ -210,16 +200,21 @@ func (r *routeResource) Configure(_ context.Context, req resource.ConfigureReque
 }
 
 func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.write(ctx, req.Plan, req.Config, nil, r.data.dialin.Create, "create", &resp.State, resp.Identity, &resp.Diagnostics)
+	written, diags := r.write(ctx, req.Plan, req.Config, nil)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
+	}
 }
 
 func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	var stored types.Object
+	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()["id"])
+	prior := routeValues(stored.Attributes())
+	key := prior.id()
 	// Before anything else: a state written by a Terraform without
 	// identities has none, and even a read that finds the route gone must
 	// return one.
@@ -234,11 +229,19 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	resp.Diagnostics.Append(r.setState(ctx, &resp.State, entry, state.Attributes())...)
+	state, diags := r.kind.routeState(entry, prior.hmacWOVersion())
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
+	}
 }
 
 func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.write(ctx, req.Plan, req.Config, &req.State, r.data.dialin.Put, "update", &resp.State, resp.Identity, &resp.Diagnostics)
+	written, diags := r.write(ctx, req.Plan, req.Config, &req.State)
+	resp.Diagnostics.Append(diags...)
+	if !diags.HasError() {
+		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
+	}
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -247,7 +250,7 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := stringValue(state.Attributes()["id"])
+	key := routeValues(state.Attributes()).id()
 	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
@@ -259,7 +262,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 	key := req.ID
 	if key == "" && req.Identity != nil {
 		var diags diag.Diagnostics
-		key, diags = routeKeyOfIdentity(ctx, req.Identity, r.kind.sipOnly)
+		key, diags = r.kind.routeKeyOfIdentity(ctx, req.Identity)
 		resp.Diagnostics.Append(diags...)
 		if diags.HasError() {
 			return
@@ -267,7 +270,7 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 	}
 	var check validator.StringResponse
 	r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{
-		Path: path.Root("id"), ConfigValue: types.StringValue(key),
+		Path: path.Root(attrID), ConfigValue: types.StringValue(key),
 	}, &check)
 	if check.Diagnostics.HasError() {
 		hint := ""
@@ -278,42 +281,44 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, key))
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), key)...)
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
 }
 
-// write creates or updates the planned route with put, the engine's Create
-// or Put: a create refuses to take over an entry that already exists, since
-// that is what import is for. prior is the state before an update, nil for a create.
-func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State,
-	put func(context.Context, string, dialin.RouteSpec) (dialin.Entry, error), verb string,
-	state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics,
-) {
-	var planned types.Object
-	diags.Append(plan.Get(ctx, &planned)...)
-	if diags.HasError() {
-		return
+// write creates the planned route, or updates it when prior, the state
+// before an update, is set, and returns the route's new state. A create
+// refuses to take over an entry that already exists (see
+// dialin.Engine.Create), since that is what import is for.
+func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State) (routeValues, diag.Diagnostics) {
+	put, verb := r.data.dialin.Create, "create"
+	if prior != nil {
+		put, verb = r.data.dialin.Put, "update"
 	}
-	values := planned.Attributes()
-	if writeOnlySecret(values) {
+	var planned types.Object
+	diags := plan.Get(ctx, &planned)
+	if diags.HasError() {
+		return nil, diags
+	}
+	values := routeValues(planned.Attributes())
+	woVersion := values.hmacWOVersion()
+	if values.writeOnlySecret() {
 		// Only the configuration holds the write-only secret. It is sent when
 		// the route is created and when its version changes; otherwise the
 		// route keeps the secret it has.
 		var secret types.String
 		var priorVersion types.Int64
-		diags.Append(config.GetAttribute(ctx, path.Root(hmacWO), &secret)...)
+		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACWO), &secret)...)
 		if prior != nil {
-			diags.Append(prior.GetAttribute(ctx, path.Root(hmacWOVersion), &priorVersion)...)
+			diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
 		}
 		if diags.HasError() {
-			return
+			return nil, diags
 		}
-		if prior == nil || !priorVersion.Equal(values[hmacWOVersion]) {
-			values = maps.Clone(values)
-			values["hmac"] = secret
+		if prior == nil || !priorVersion.Equal(woVersion) {
+			values = values.with(attrHMAC, secret)
 		}
 	}
-	key := r.key(values)
+	key := values.key()
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
 	if err != nil {
 		detail := fmt.Sprintf("Writing %s %s: %s", r.kind.noun, key, err)
@@ -321,58 +326,17 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 			detail += fmt.Sprintf(" (terraform import <address> %s, or an import block with id = %q)", key, key)
 		}
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
-		return
+		return nil, diags
 	}
-	diags.Append(r.setState(ctx, state, entry, planned.Attributes())...)
-	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(key))...)
+	state, stateDiags := r.kind.routeState(entry, woVersion)
+	diags.Append(stateDiags...)
+	return state, diags
 }
 
-// key identifies the planned route in its array: its phone number, or for a
-// SIP-only route dialin.SIPKeyPrefix followed by its name_prefix.
-func (r *routeResource) key(values map[string]attr.Value) string {
-	return dialin.RouteKey(stringValue(values["phone_number"]), stringValue(values["name_prefix"]))
-}
-
-// setState sets the whole state from the entry as Daily holds it; known holds
-// the planned or prior values, for what Daily does not keep.
-func (r *routeResource) setState(ctx context.Context, state *tfsdk.State, entry dialin.Entry, known map[string]attr.Value) diag.Diagnostics {
-	object, diags := types.ObjectValue(attributeTypes(state.Schema.Type()), r.kind.routeState(entry, known))
-	if diags.HasError() {
-		return diags
-	}
-	return state.Set(ctx, object)
-}
-
-// routeState is the state of a per-route resource whose entry Daily holds as
-// entry. known holds the planned or prior values, for what Daily does not
-// keep; without them (a route listed, not managed yet) the write-only secret
-// and its version are null.
-func (k *arrayKind) routeState(entry dialin.Entry, known map[string]attr.Value) map[string]attr.Value {
-	values := k.values(entry, perRoute)
-	values["id"] = types.StringValue(entry.Key())
-	values["phone_number"] = decodeField(entry, "phone_number", types.StringType)
-	if _, ok := k.secret(); ok {
-		values[hmacWO] = types.StringNull()
-		values[hmacWOVersion] = types.Int64Null()
-		if version, ok := known[hmacWOVersion]; ok {
-			values[hmacWOVersion] = version
-		}
-		if writeOnlySecret(known) {
-			values["hmac"] = types.StringNull() // the state holds nothing of a write-only secret
-		}
-	}
-	return values
-}
-
-// writeOnlySecret reports whether the route's secret is set with hmac_wo,
-// whose version is then set.
-func writeOnlySecret(values map[string]attr.Value) bool {
-	version, ok := values[hmacWOVersion]
-	return ok && !version.IsNull()
-}
-
-// stringValue is the string a value holds, "" when null or unknown.
-func stringValue(v attr.Value) string {
-	s, _ := v.(types.String)
-	return s.ValueString()
+// setWritten sets the state to a route just written, and the identity to
+// the route's.
+func (r *routeResource) setWritten(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, written routeValues) diag.Diagnostics {
+	diags := written.set(ctx, state)
+	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(written.id()))...)
+	return diags
 }

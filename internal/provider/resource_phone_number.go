@@ -45,20 +45,6 @@ type phoneNumberResource struct {
 	data *providerData
 }
 
-type phoneNumberModel struct {
-	purchasedPhoneNumberModel
-	searchCriteriaModel
-	DeletionProtection types.Bool `tfsdk:"deletion_protection"`
-}
-
-// setPurchased fills every attribute Daily knows from n; arguments stay as set.
-func (m *phoneNumberModel) setPurchased(n *client.PurchasedNumber) {
-	m.purchasedPhoneNumberModel = purchasedPhoneNumberModelOf(n)
-	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
-		m.DeletionProtection = types.BoolValue(false)
-	}
-}
-
 func (r *phoneNumberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_phone_number"
 }
@@ -73,8 +59,8 @@ func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
-	attrs["id"] = computed("Daily's id of the purchased number.")
-	attrs["number"] = schema.StringAttribute{
+	attrs[attrID] = computed("Daily's id of the purchased number.")
+	attrs[attrNumber] = schema.StringAttribute{
 		MarkdownDescription: "The number in E.164 form (US or Canada). Set it to buy exactly this number; leave it unset to buy " +
 			"a number matching the search criteria, or a random US number without criteria. Changing a configured number replaces the resource.",
 		Optional: true,
@@ -115,13 +101,13 @@ func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest
 func (r *phoneNumberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	resp.IdentitySchema = identityschema.Schema{
 		Attributes: map[string]identityschema.Attribute{
-			"id": identityschema.StringAttribute{RequiredForImport: true, Description: "Daily's id of the purchased number."},
+			attrID: identityschema.StringAttribute{RequiredForImport: true, Description: "Daily's id of the purchased number."},
 		},
 	}
 }
 
 func (r *phoneNumberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{searchCombinationValidator{exclusive: "number"}}
+	return []resource.ConfigValidator{searchCombinationValidator{exclusive: attrNumber}}
 }
 
 func (r *phoneNumberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -155,19 +141,19 @@ func (r *phoneNumberResource) Create(ctx context.Context, req resource.CreateReq
 	}
 
 	bought, err := purchase(ctx, r.data.client, number)
-	if bought == nil {
+	if err != nil {
 		resp.Diagnostics.AddError("Cannot buy phone number", err.Error())
 		return
 	}
-	plan.setPurchased(bought)
+	plan.setPurchased(bought.number)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": plan.ID})...)
-	if err != nil {
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrID: plan.ID})...)
+	if bought.unread != nil {
 		// The number is bought: it is recorded as created, so that it is
 		// neither lost nor tainted (a replacement would try to release it,
 		// which Daily refuses for 14 days). The next refresh fills in the details.
 		resp.Diagnostics.AddWarning("Phone number bought, details not read yet",
-			err.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
+			bought.unread.Error()+". The number is in the state; its other attributes are filled in by the next refresh.")
 	}
 }
 
@@ -179,7 +165,7 @@ func (r *phoneNumberResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	// Even a read that finds the number gone must return an identity, and a
 	// state from a Terraform without identities has none yet.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": state.ID})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrID: state.ID})...)
 
 	found, err := findPurchased(ctx, r.data.client, state.ID.ValueString(), state.Number.ValueString())
 	if err != nil {
@@ -201,20 +187,20 @@ func (r *phoneNumberResource) Update(ctx context.Context, req resource.UpdateReq
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	var configured types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &configured)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNumber), &configured)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	// A number that was unknown at plan time was not replaced; it must turn out unchanged.
 	if !configured.IsNull() && configured.ValueString() != state.Number.ValueString() {
-		resp.Diagnostics.AddAttributeError(path.Root("number"), "Phone number changed after planning",
+		resp.Diagnostics.AddAttributeError(path.Root(attrNumber), "Phone number changed after planning",
 			fmt.Sprintf("number became %s, but the resource holds %s and a number cannot be changed in place. Run terraform apply again to plan the replacement.",
 				configured.ValueString(), state.Number.ValueString()))
 		return
 	}
 	plan.Number = state.Number
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": state.ID})...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrID: state.ID})...)
 }
 
 func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -258,7 +244,7 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	if !req.Plan.Raw.IsNull() {
 		var configured types.String
-		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("number"), &configured)...)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNumber), &configured)...)
 		if !numberChanged(configured, state.Number) {
 			return
 		}
@@ -277,7 +263,7 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 // ImportState takes the number's id or E.164 number, or an identity holding its id.
 func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if req.ID == "" {
-		resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
+		resource.ImportStatePassthroughWithIdentity(ctx, path.Root(attrID), path.Root(attrID), req, resp)
 		return
 	}
 	id := req.ID
@@ -300,8 +286,8 @@ func (r *phoneNumberResource) ImportState(ctx context.Context, req resource.Impo
 		}
 		id = match.ID
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{"id": types.StringValue(id)})...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), id)...)
+	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, map[string]attr.Value{attrID: types.StringValue(id)})...)
 }
 
 // requiresReplaceIfNumberChanged replaces only when a configured number is

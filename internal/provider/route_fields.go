@@ -2,37 +2,28 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"slices"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/daily-tf/terraform-provider-daily/internal/client"
-	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
 // A route is one entry of a dial-in array. Its fields are declared once, in
 // the tables below: the schemas of the per-route resources, the exclusive
-// resources and the data sources, the spec sent to Daily and the values read
-// back are all derived from them, so a new field is one more table entry.
+// resources, the data sources, the ephemeral and the list resources, the spec
+// sent to Daily and the values read back are all derived from them (see
+// arrayKind), so a new field is one more table entry here.
 
 // fieldRole says how a field travels between the configuration and Daily.
 type fieldRole int
 
 const (
-	// configured fields are sent as planned; when unset, they are removed
+	// sentAsPlanned fields are sent as planned; when unset, they are removed
 	// from the entry.
-	configured fieldRole = iota
+	sentAsPlanned fieldRole = iota
 	// keptSecret fields are sent when set; when unset, the entry keeps the
 	// value it has (the hmac, which Daily would otherwise mint anew on every write).
 	keptSecret
@@ -52,7 +43,7 @@ type routeField struct {
 // routeShape is where a route's fields are declared: in a resource of their
 // own, beside its phone number, or as an element of an exclusive resource's
 // map. In a map, a route has no keptSecret fields: the resource keeps the
-// secrets of all its routes in one top-level map instead (see secretsAttribute),
+// secrets of all its routes in one top-level map instead (see attrHMACs),
 // because Terraform marks every sensitive value of a plan separately, and a
 // secret in each of 1000 map elements makes a plan take seconds.
 type routeShape int
@@ -62,42 +53,27 @@ const (
 	inRouteMap
 )
 
-// arrayKind describes one of the domain's dial-in arrays.
-type arrayKind struct {
-	array string // the domain config property
-	noun  string // for messages
-	// sipOnly is true when entries may lack a phone number (pinless SIP
-	// interconnects); such an entry is keyed by dialin.SIPKeyPrefix + name_prefix.
-	sipOnly bool
-	fields  func(routeShape) []routeField
-}
-
-var (
-	pinlessKind = &arrayKind{array: client.PinlessDialin, noun: "pinless dial-in route", sipOnly: true, fields: pinlessFields}
-	pinKind     = &arrayKind{array: client.PinDialin, noun: "PIN dial-in route", fields: pinFields}
-)
-
 func pinlessFields(shape routeShape) []routeField {
 	return []routeField{
-		{name: "room_creation_api", role: configured, attribute: schema.StringAttribute{
+		{name: attrRoomCreationAPI, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Required:            true,
 			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this number (absolute `http(s)` URL). Hosting it is up to you.",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
-		{name: "name_prefix", role: configured, attribute: schema.StringAttribute{
+		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the rooms and calls of this route. Identifies a SIP-only route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
 			PlanModifiers:       sipIdentityModifiers(shape),
 		}},
-		{name: "hold_music_url", role: configured, attribute: schema.StringAttribute{
+		{name: "hold_music_url", role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Public MP3 played while the call waits (Daily: under 60 s and 10 MB).",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
-		{name: "timeout_config", role: configured, attribute: messageAttribute(
+		{name: "timeout_config", role: sentAsPlanned, attribute: messageAttribute(
 			"What the caller hears when no room is ready in time.", "The spoken message.")},
-		{name: "hmac", role: keptSecret, attribute: schema.StringAttribute{
+		{name: attrHMAC, role: keptSecret, attribute: schema.StringAttribute{
 			Optional:  true,
 			Computed:  true,
 			Sensitive: true,
@@ -118,12 +94,12 @@ func pinlessFields(shape routeShape) []routeField {
 
 func pinFields(routeShape) []routeField {
 	return []routeField{
-		{name: "name_prefix", role: configured, attribute: schema.StringAttribute{
+		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,
 			MarkdownDescription: "Prefix for the names of the calls of this route.",
 			Validators:          []validator.String{nonBlankStringValidator(100)},
 		}},
-		{name: "ivr_greeting", role: configured, attribute: messageAttribute(
+		{name: "ivr_greeting", role: sentAsPlanned, attribute: messageAttribute(
 			"What callers hear before they are asked for the PIN.", "The spoken greeting.")},
 	}
 }
@@ -138,7 +114,7 @@ func sipIdentityModifiers(shape routeShape) []planmodifier.String {
 	return []planmodifier.String{stringplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
 			var number types.String
-			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("phone_number"), &number)...)
+			resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrPhoneNumber), &number)...)
 			resp.RequiresReplace = number.IsNull()
 		},
 		"Replaces a SIP-only route, which name_prefix identifies.",
@@ -160,221 +136,4 @@ func messageAttribute(description, messageDescription string) schema.SingleNeste
 			},
 		},
 	}
-}
-
-// routeAttributes adds the schema attributes of a route's fields to attrs
-// and returns it.
-func (k *arrayKind) routeAttributes(shape routeShape, attrs map[string]schema.Attribute) map[string]schema.Attribute {
-	for _, f := range k.shapeFields(shape) {
-		attrs[f.name] = f.attribute
-	}
-	return attrs
-}
-
-// shapeFields are the fields a route declares in shape.
-func (k *arrayKind) shapeFields(shape routeShape) []routeField {
-	fields := k.fields(shape)
-	if shape == inRouteMap {
-		fields = slices.DeleteFunc(fields, func(f routeField) bool { return f.role == keptSecret })
-	}
-	return fields
-}
-
-// secret is the route field whose values an exclusive resource keeps in
-// one top-level map, if the array has one.
-func (k *arrayKind) secret() (routeField, bool) {
-	for _, f := range k.fields(perRoute) {
-		if f.role == keptSecret {
-			return f, true
-		}
-	}
-	return routeField{}, false
-}
-
-// spec is the entry that a route's values ask for under key. Null or absent
-// values are left out; unknown ones (a computed hmac not known yet) keep
-// Daily's value.
-func (k *arrayKind) spec(key string, values map[string]attr.Value) dialin.RouteSpec {
-	spec := dialin.RouteSpec{Key: key, Set: dialin.KeyFields(key), Managed: []string{"phone_number"}}
-	for _, f := range k.fields(perRoute) { // the shape changes no field's role
-		if f.role == readOnly {
-			continue
-		}
-		spec.Managed = append(spec.Managed, f.name)
-		if f.role == keptSecret {
-			spec.Preserve = append(spec.Preserve, f.name)
-		}
-		if raw, ok := encodeValue(values[f.name]); ok {
-			spec.Set[f.name] = raw
-		}
-	}
-	return spec
-}
-
-// values returns every field of the entry as an attribute value; a field
-// the entry lacks is null.
-func (k *arrayKind) values(e dialin.Entry, shape routeShape) map[string]attr.Value {
-	fields := k.shapeFields(shape)
-	values := make(map[string]attr.Value, len(fields))
-	for _, f := range fields {
-		values[f.name] = decodeField(e, f.name, f.attribute.GetType())
-	}
-	return values
-}
-
-// attributeTypes returns the types of a route's fields.
-func (k *arrayKind) attributeTypes(shape routeShape) map[string]attr.Type {
-	fields := k.shapeFields(shape)
-	attrTypes := make(map[string]attr.Type, len(fields))
-	for _, f := range fields {
-		attrTypes[f.name] = f.attribute.GetType()
-	}
-	return attrTypes
-}
-
-// secretsAttribute is the top-level map in which an exclusive resource and
-// a data source keep their routes' secrets, keyed like routes.
-const secretsAttribute = "hmacs"
-
-// arrayModel is a whole array as a map from route key to route, in the
-// exclusive resources and the data sources; Secrets is null for an array
-// without secrets.
-type arrayModel struct {
-	ID      types.String
-	Routes  types.Map
-	Secrets types.Map
-}
-
-// arrayModelOf is the array as Daily holds it.
-func (k *arrayKind) arrayModelOf(entries []dialin.Entry) (arrayModel, diag.Diagnostics) {
-	routeType := types.ObjectType{AttrTypes: k.attributeTypes(inRouteMap)}
-	routes := make(map[string]attr.Value, len(entries))
-	secret, hasSecret := k.secret()
-	secrets := make(map[string]attr.Value, len(entries))
-	for _, e := range entries {
-		route, diags := types.ObjectValue(routeType.AttrTypes, k.values(e, inRouteMap))
-		if diags.HasError() {
-			return arrayModel{}, diags
-		}
-		routes[e.Key()] = route
-		if hasSecret {
-			secrets[e.Key()] = decodeField(e, secret.name, types.StringType)
-		}
-	}
-	model := arrayModel{ID: types.StringValue(k.array), Secrets: types.MapNull(types.StringType)}
-	var diags diag.Diagnostics
-	model.Routes, diags = types.MapValue(routeType, routes)
-	if hasSecret && !diags.HasError() {
-		model.Secrets, diags = types.MapValue(types.StringType, secrets)
-	}
-	return model, diags
-}
-
-// set writes the model to a state whose schema has the attributes of an
-// array: id, routes and, for an array with secrets, secretsAttribute.
-func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
-	var diags diag.Diagnostics
-	diags.Append(state.SetAttribute(ctx, path.Root("id"), m.ID)...)
-	diags.Append(state.SetAttribute(ctx, path.Root("routes"), m.Routes)...)
-	if !m.Secrets.IsNull() {
-		diags.Append(state.SetAttribute(ctx, path.Root(secretsAttribute), m.Secrets)...)
-	}
-	return diags
-}
-
-// readArray reads the whole array as Daily holds it (through the engine's
-// shared reads).
-func (k *arrayKind) readArray(ctx context.Context, engine *dialin.Engine) ([]dialin.Entry, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	entries, err := engine.Entries(ctx, k.array)
-	if err != nil {
-		diags.AddError("Cannot read dial-in array", fmt.Sprintf("Reading %s: %s", k.array, err))
-	}
-	return entries, diags
-}
-
-// readRoute reads the route with key as Daily holds it (through the
-// engine's shared reads); found is false when the array has none.
-func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
-	entries, err := engine.Entries(ctx, k.array)
-	if err != nil {
-		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
-		return dialin.Entry{}, false, diags
-	}
-	entry, found = dialin.Find(entries, key)
-	return entry, found, diags
-}
-
-// routeKeyValidator accepts the keys of an array: E.164 numbers, plus
-// "sip:<name_prefix>" where SIP-only entries exist.
-func (k *arrayKind) routeKeyValidator() validator.String {
-	if !k.sipOnly {
-		return e164Validator()
-	}
-	return stringvalidator.Any(e164Validator(), stringCheck{
-		want:  `"sip:" followed by the route's name_prefix`,
-		check: patternCheck(sipKeyPattern, "not a SIP route key"),
-	})
-}
-
-// encodeValue is the JSON of a known, non-null string or object of strings.
-func encodeValue(v attr.Value) (json.RawMessage, bool) {
-	if v == nil || v.IsNull() || v.IsUnknown() {
-		return nil, false
-	}
-	switch v := v.(type) {
-	case types.String:
-		return mustJSON(v.ValueString()), true
-	case types.Object:
-		fields := map[string]string{}
-		for name, a := range v.Attributes() {
-			if s, ok := a.(types.String); ok && !s.IsNull() && !s.IsUnknown() {
-				fields[name] = s.ValueString()
-			}
-		}
-		if len(fields) == 0 {
-			return nil, false
-		}
-		return mustJSON(fields), true
-	}
-	panic("encodeValue: unhandled attribute value type")
-}
-
-// decodeField reads a field of the entry as a value of type typ: a string,
-// or an object of strings.
-func decodeField(e dialin.Entry, field string, typ attr.Type) attr.Value {
-	raw, present := e.Fields[field]
-	if attrTypes := attributeTypes(typ); attrTypes != nil {
-		if !present || string(raw) == "null" {
-			return types.ObjectNull(attrTypes)
-		}
-		var texts map[string]*string
-		_ = json.Unmarshal(raw, &texts)
-		values := make(map[string]attr.Value, len(attrTypes))
-		for name := range attrTypes {
-			values[name] = types.StringPointerValue(texts[name])
-		}
-		return types.ObjectValueMust(attrTypes, values)
-	}
-	if !present {
-		return types.StringNull()
-	}
-	return types.StringValue(e.Text(field))
-}
-
-// attributeTypes returns the attribute types of an object type, such as a
-// schema's type.
-func attributeTypes(t attr.Type) map[string]attr.Type {
-	if object, ok := t.(attr.TypeWithAttributeTypes); ok {
-		return object.AttributeTypes()
-	}
-	return nil
-}
-
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only strings and string maps are marshalled here
-	}
-	return b
 }

@@ -26,7 +26,8 @@ func TestRouteFields_roundTrip(t *testing.T) {
 					t.Errorf("%s %s: sent = %v for a field of role %d", kind.array, f.name, sent, f.role)
 				}
 			}
-			got := kind.values(dialin.Entry{Fields: spec.Set}, shape)
+			// A field values cannot read is null, unlike want.
+			got, _ := kind.values(dialin.Entry{Fields: spec.Set}, shape)
 			for _, f := range kind.shapeFields(shape) { // a map's routes keep no secret
 				if f.role == readOnly {
 					continue

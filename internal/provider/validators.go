@@ -60,7 +60,7 @@ func patternCheck(re *regexp.Regexp, problem string) func(string) error {
 var (
 	e164Pattern         = regexp.MustCompile(`^\+[1-9][0-9]{7,14}$`)
 	nanpPattern         = regexp.MustCompile(`^\+1[2-9][0-9]{2}[2-9][0-9]{6}$`)
-	areaCodePatten      = regexp.MustCompile(`^[2-9][0-9]{2}$`)
+	areaCodePattern     = regexp.MustCompile(`^[2-9][0-9]{2}$`)
 	regionPattern       = regexp.MustCompile(`^[A-Z]{2}$`)
 	searchDigitsPattern = regexp.MustCompile(`^[0-9]{3,7}$`)
 	numberPrefixPattern = regexp.MustCompile(`^\+[1-9][0-9]{0,14}$`)
@@ -105,7 +105,7 @@ func usPhoneNumberValidator() validator.String {
 func areaCodeValidator() validator.String {
 	return stringCheck{
 		want:  `a 3-digit area code starting with 2-9 (e.g. "415")`,
-		check: patternCheck(areaCodePatten, "not a North American area code"),
+		check: patternCheck(areaCodePattern, "not a North American area code"),
 	}
 }
 

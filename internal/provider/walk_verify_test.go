@@ -1,0 +1,308 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+)
+
+// How the config walk (walk_test.go) judges a step: the plans, Daily's
+// arrays, the state and the errors, and how it reports a failure.
+
+// checkQuiet plans before the apply: the instances of s.quiet (a new
+// hmac_wo without a new version) must have no change.
+func (r *walkRun) checkQuiet(s *walkStep) {
+	r.t.Helper()
+	actions, err := r.wd.plannedChanges()
+	if err != nil {
+		r.fail(s, "the plan before the apply failed:\n%s", tfError(err))
+	}
+	for _, a := range actions {
+		for _, addr := range s.quiet {
+			if strings.HasPrefix(a, addr+":") {
+				r.fail(s, "a new hmac_wo without a new version is planned as a change: %s", a)
+			}
+		}
+	}
+}
+
+// verify checks Daily, the state and the next plan against the model.
+func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2]walkDecl) {
+	r.t.Helper()
+	var errs []string
+	for i, k := range walkKinds {
+		errs = append(errs, r.w.check(i, expected[i], decl[i], r.emu.DialinArray(k.array))...)
+	}
+	if len(errs) == 0 {
+		errs = append(errs, r.checkState()...)
+		errs = append(errs, r.checkSecretsOutOfState()...)
+	}
+	actions, err := r.wd.plannedChanges()
+	switch {
+	case err != nil:
+		errs = append(errs, "the plan after the apply failed:\n"+tfError(err))
+	case len(actions) > 0:
+		errs = append(errs, "the plan after the apply is not empty:\n      "+strings.Join(actions, "\n      "))
+	}
+	if len(errs) > 0 {
+		r.fail(s, "%s", strings.Join(errs, "\n"))
+	}
+}
+
+// checkState compares the state with Daily (the model has just learned it):
+// the same instances as the model, each with Daily's sip_uri and hmac (in
+// the exclusive resource's hmacs), but a null hmac where it is write-only;
+// a SIP-only route of an exclusive resource with the name_prefix its
+// configuration gives, null when left out.
+func (r *walkRun) checkState() []string {
+	st, err := r.wd.stateResources()
+	if err != nil {
+		return []string{fmt.Sprintf("terraform show: %v", err)}
+	}
+	var errs []string
+	want := map[string]bool{}
+	same := func(addr, what string, got any, entry *walkEntry, field string) {
+		if d := entry.fields[field]; !reflect.DeepEqual(got, d) {
+			errs = append(errs, fmt.Sprintf("state %s %s = %v, Daily has %v", addr, what, got, d))
+		}
+	}
+	for _, a := range r.w.arrays {
+		k := a.kind
+		for addr, route := range a.decl.routes {
+			want[addr] = true
+			attrs, ok := st[addr]
+			if !ok {
+				errs = append(errs, "the state lacks "+addr)
+				continue
+			}
+			entry := a.entries[route.cfg.key()]
+			if attrs["id"] != route.cfg.key() {
+				errs = append(errs, fmt.Sprintf("state %s id = %v, want %s", addr, attrs["id"], route.cfg.key()))
+			}
+			if k.secret {
+				if c := route.cfg; c.woVersion != 0 {
+					if attrs["hmac"] != nil {
+						errs = append(errs, fmt.Sprintf("state %s hmac = %v, want null: the secret is write-only", addr, attrs["hmac"]))
+					}
+					if v := fmt.Sprint(attrs["hmac_wo_version"]); v != strconv.Itoa(c.woVersion) {
+						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want %d", addr, attrs["hmac_wo_version"], c.woVersion))
+					}
+				} else {
+					same(addr, "hmac", attrs["hmac"], entry, "hmac")
+					if attrs["hmac_wo_version"] != nil {
+						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want null", addr, attrs["hmac_wo_version"]))
+					}
+				}
+				if attrs["hmac_wo"] != nil {
+					errs = append(errs, fmt.Sprintf("state %s holds hmac_wo", addr))
+				}
+				same(addr, "sip_uri", attrs["sip_uri"], entry, "sip_uri")
+			}
+		}
+		if a.decl.excl == nil {
+			continue
+		}
+		addr := k.exclusive + ".all"
+		want[addr] = true
+		attrs, ok := st[addr]
+		if !ok {
+			errs = append(errs, "the state lacks "+addr)
+			continue
+		}
+		routes, _ := attrs["routes"].(map[string]any)
+		if got, exp := slices.Sorted(maps.Keys(routes)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
+			errs = append(errs, fmt.Sprintf("state %s has routes %v, want %v", addr, got, exp))
+			continue
+		}
+		for key, route := range routes {
+			routeAttrs, _ := route.(map[string]any)
+			var prefix any
+			if p := a.decl.excl[key].prefix; p != "" {
+				prefix = p
+			}
+			if routeAttrs["name_prefix"] != prefix {
+				errs = append(errs, fmt.Sprintf("state %s routes[%q].name_prefix = %v, the configuration %v", addr, key, routeAttrs["name_prefix"], prefix))
+			}
+			if k.secret {
+				same(addr, fmt.Sprintf("routes[%q].sip_uri", key), routeAttrs["sip_uri"], a.entries[key], "sip_uri")
+			}
+		}
+		if !k.secret {
+			continue
+		}
+		hmacs, _ := attrs["hmacs"].(map[string]any)
+		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
+			errs = append(errs, fmt.Sprintf("state %s has hmacs for %v, want %v", addr, got, exp))
+			continue
+		}
+		for key, secret := range hmacs {
+			same(addr, fmt.Sprintf("hmacs[%q]", key), secret, a.entries[key], "hmac")
+		}
+	}
+	for _, addr := range slices.Sorted(maps.Keys(st)) {
+		if !want[addr] {
+			errs = append(errs, "the state holds "+addr+", which the model does not")
+		}
+	}
+	return errs
+}
+
+// checkSecretsOutOfState fails if the state file holds a write-only secret:
+// any hmac_wo the walk configured, or the live secret of a route set with
+// hmac_wo, unless the state stores it by design as the hmac of a route
+// managed without hmac_wo (one switched back from hmac_wo reads Daily's).
+func (r *walkRun) checkSecretsOutOfState() []string {
+	raw, err := os.ReadFile(filepath.Join(r.wd.tf.WorkingDir(), "terraform.tfstate"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return []string{err.Error()}
+	}
+	live := func(a *walkArray, key string) string {
+		if e, ok := a.entries[key]; ok {
+			s, _ := e.fields["hmac"].(string)
+			return s
+		}
+		return ""
+	}
+	stored := map[string]bool{}
+	var writeOnly []string
+	for _, a := range r.w.arrays {
+		for _, route := range a.decl.routes {
+			if route.cfg.woVersion == 0 {
+				stored[live(a, route.cfg.key())] = true
+			} else {
+				writeOnly = append(writeOnly, live(a, route.cfg.key()))
+			}
+		}
+		for key := range a.decl.excl {
+			stored[live(a, key)] = true
+		}
+	}
+	var errs []string
+	for _, secret := range slices.Concat(r.w.woSecrets, writeOnly) {
+		if secret != "" && !stored[secret] && bytes.Contains(raw, []byte(secret)) {
+			errs = append(errs, "the state file holds the write-only secret "+secretName(secret))
+		}
+	}
+	return errs
+}
+
+// walkTransient matches apply errors that injected faults explain.
+var walkTransientPattern = regexp.MustCompile(`(?i)HTTP (429|5\d\d)|not confirmed after|gave up after|connection reset|\bEOF\b|deadline exceeded|\btimeout\b`)
+
+func walkTransient(err error) bool {
+	return walkTransientPattern.MatchString(err.Error()) && !strings.Contains(err.Error(), "inconsistent result")
+}
+
+// tfError is Terraform's error output without the warning about the
+// harness's missing CLI config, and without blank lines.
+func tfError(err error) string {
+	var out []string
+	skipping := false
+	for _, line := range strings.Split(err.Error(), "\n") {
+		switch {
+		case strings.Contains(line, "problems with the CLI configuration"):
+			skipping = true
+		case skipping:
+			skipping = !strings.HasPrefix(line, "╵")
+		case strings.TrimSpace(line) != "":
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func firstLine(err error) string {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line = strings.TrimSpace(line); strings.HasPrefix(line, "Error:") {
+			return line
+		}
+	}
+	return strings.SplitN(err.Error(), "\n", 2)[0]
+}
+
+// fail reports a failed step with what is needed to replay it.
+func (r *walkRun) fail(s *walkStep, format string, args ...any) {
+	r.t.Helper()
+	var b strings.Builder
+	fmt.Fprintf(&b, "walk seed %d failed at step %d on %s: %s\n\n", r.seed, s.n, r.cli, fmt.Sprintf(format, args...))
+	replay := fmt.Sprintf("DAILY_WALK_SEED=%d DAILY_WALK_STEPS=%d", r.seed, min(s.n, r.ws.steps))
+	if skip := os.Getenv("DAILY_WALK_SKIP"); skip != "" {
+		replay += " DAILY_WALK_SKIP=" + skip
+	}
+	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run TestAccDialinWalk ./internal/provider/\n\n",
+		replay, testCLI().path, replay, testCLI().path)
+	fmt.Fprintf(&b, "steps:\n%s\n\n", strings.Join(r.log, "\n"))
+	for _, k := range walkKinds {
+		fmt.Fprintf(&b, "Daily's %s now:\n      %s\n", k.array, joinRaw(r.emu.DialinArray(k.array)))
+	}
+	fmt.Fprintf(&b, "\nconfiguration of step %d:%s", s.n, r.config)
+	r.t.Fatal(b.String())
+}
+
+// plannedChanges runs one plan (with its refresh) and describes each change
+// as "address: actions", with the attributes an update changes.
+func (w *cliWorkdir) plannedChanges() ([]string, error) {
+	planFile := filepath.Join(w.tf.WorkingDir(), "walk.tfplan")
+	changes, err := w.tf.Plan(context.Background(), w.reattach, tfexec.Out(planFile))
+	if err != nil || !changes {
+		return nil, err
+	}
+	plan, err := w.tf.ShowPlanFile(context.Background(), planFile, w.reattach)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, rc := range plan.ResourceChanges {
+		if rc.Change.Actions.NoOp() {
+			continue
+		}
+		desc := fmt.Sprintf("%s: %v", rc.Address, rc.Change.Actions)
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		var changed []string
+		for name, v := range after {
+			if !reflect.DeepEqual(before[name], v) {
+				changed = append(changed, name)
+			}
+		}
+		if rc.Change.Actions.Update() && len(changed) > 0 {
+			slices.Sort(changed)
+			desc += " of " + strings.Join(changed, ", ")
+		}
+		out = append(out, desc)
+	}
+	if len(out) == 0 {
+		out = append(out, "(changes outside resources)")
+	}
+	return out, nil
+}
+
+// stateResources maps each resource instance in the state to its attribute
+// values, as terraform show -json has them (secrets included).
+func (w *cliWorkdir) stateResources() (map[string]map[string]any, error) {
+	st, err := w.tf.Show(context.Background(), w.reattach)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]any{}
+	if st.Values != nil && st.Values.RootModule != nil {
+		for _, res := range st.Values.RootModule.Resources {
+			out[res.Address] = res.AttributeValues
+		}
+	}
+	return out, nil
+}
