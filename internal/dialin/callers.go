@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
 // When a caller gets its outcome.
@@ -61,8 +63,11 @@ func (e *Engine) deliverLocked(c *change) {
 		return
 	}
 	out := outcome{entries: c.answer, err: c.failure}
+	if c.obj != nil {
+		out.object = c.obj.answer
+	}
 	if out.err != nil {
-		out.entries = nil
+		out.entries, out.object = nil, client.DialinConfig{}
 	}
 	if len(e.lost) > 0 {
 		out.err = &UndoneError{Others: e.lost, Err: out.err}

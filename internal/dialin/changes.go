@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
 // ExistsError refuses to create a route whose key is already in the array.
@@ -35,9 +37,12 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 		array:    array,
 		describe: array + " " + key,
 		mutate: func(current []Entry, mayBeApplied bool) ([]Entry, error) {
+			if err := ambiguous(array, current, key); err != nil {
+				return nil, err
+			}
 			i := indexOf(current, spec.Key)
 			if i < 0 {
-				if removed, ok := e.history.removed[arrayKey{array, spec.Key}]; ok {
+				if removed, ok := e.history.removedEntry(arrayKey{array, spec.Key}); ok {
 					return append(slices.Clip(current), spec.apply(&removed)), nil
 				}
 				return append(slices.Clip(current), spec.apply(nil)), nil
@@ -59,7 +64,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 				spec = spec.pinned(entries[i])
 			}
 		},
-		succeeded: func() { e.history.claimed[arrayKey{array, spec.Key}] = true },
+		succeeded: func() { e.history.claim(arrayKey{array, key}) },
 	})
 	if entries == nil {
 		return Entry{}, err
@@ -78,15 +83,18 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 		describe: array + " " + key,
 		isDelete: true,
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
+			if err := ambiguous(array, current, key); err != nil {
+				return nil, err
+			}
 			i := indexOf(current, key)
-			if i < 0 || e.history.claimed[arrayKey{array, key}] {
+			if i < 0 || e.history.isClaimed(arrayKey{array, key}) {
 				return current, nil
 			}
-			e.history.removed[arrayKey{array, key}] = current[i]
+			e.history.remove(arrayKey{array, key}, current[i])
 			return slices.Delete(slices.Clone(current), i, i+1), nil
 		},
 		confirmed: func(entries []Entry) bool {
-			return e.history.claimed[arrayKey{array, key}] || indexOf(entries, key) < 0
+			return e.history.isClaimed(arrayKey{array, key}) || indexOf(entries, key) < 0
 		},
 	})
 	return err
@@ -101,6 +109,9 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 		array:    array,
 		describe: "the whole " + array + " array",
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
+			if err := ambiguous(array, current, ""); err != nil {
+				return nil, err
+			}
 			wanted := make(map[string]bool, len(specs))
 			for _, s := range specs {
 				wanted[s.Key] = true
@@ -176,6 +187,10 @@ type change struct {
 	reapplies int
 	done      chan outcome
 
+	// obj is set for a change of a config object (objects.go), which has
+	// none of the array fields above but array (its type) and describe.
+	obj *objectChange
+
 	// Guarded by the engine's mu (see callers.go).
 	delivered bool    // the caller has its outcome
 	answer    []Entry // the array as Daily last showed it holding the change
@@ -184,6 +199,7 @@ type change struct {
 
 type outcome struct {
 	entries []Entry
+	object  client.DialinConfig
 	err     error
 }
 

@@ -3,6 +3,8 @@ package dialin
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -143,5 +145,30 @@ func TestDeleteRemovesAnUnclaimedRoute(t *testing.T) {
 	}
 	if f.has(client.PinlessDialin, "+15550000001") {
 		t.Error("the route is still there")
+	}
+}
+
+// Entries the engine cannot tell apart are kept as they are, and changes
+// to them (or to the whole array) are refused.
+func TestAmbiguousEntriesAreKeptAndNotChanged(t *testing.T) {
+	noPrefix := `{"hmac":"YQ==","room_creation_api":"https://a.example"}`
+	twin1 := `{"hmac":"Yg==","name_prefix":"trunk","room_creation_api":"https://b.example"}`
+	twin2 := `{"hmac":"Yw==","name_prefix":"trunk","room_creation_api":"https://c.example"}`
+	f := newFakeDaily(unmanaged, noPrefix, twin1, twin2)
+	eng := New(f, testOptions())
+	if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000070", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{noPrefix, twin1, twin2} {
+		if !strings.Contains(f.raw(client.PinlessDialin), raw) {
+			t.Errorf("%s was not kept byte for byte", raw)
+		}
+	}
+	var amb *AmbiguousKeyError
+	if err := eng.Delete(context.Background(), client.PinlessDialin, "sip:trunk"); !errors.As(err, &amb) {
+		t.Errorf("deleting sip:trunk: %v, want an AmbiguousKeyError", err)
+	}
+	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, nil); !errors.As(err, &amb) || !slices.Equal(amb.Keys, []string{"sip:", "sip:trunk"}) {
+		t.Errorf("replacing the array: %v, want an AmbiguousKeyError for sip: and sip:trunk", err)
 	}
 }

@@ -30,6 +30,8 @@ func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(p pendingConfirmation) bool {
 		c := p.change
 		switch {
+		case isObjectChange(c):
+			return false // see recheckObjects
 		case readAt.Sub(p.answered) < e.opts.VerifyDelay:
 			return false // too early to tell
 		case c.confirmed(snap.arrays[c.array]):
@@ -71,40 +73,43 @@ func (e *Engine) armConfirm() {
 	e.confirmTimer = time.AfterFunc(max(due, 0), e.confirmDue)
 }
 
-// confirmDue reads the domain for the confirmations that are due, if no
-// round did meanwhile. A failed read counts against each of them; changes
+// confirmDue reads what the confirmations that are due need, if no round
+// did meanwhile: the domain for array changes (its own round), the objects
+// for object changes. A failed read counts against each of them; changes
 // found undone are written again.
 func (e *Engine) confirmDue() {
 	e.rmw.Lock()
 	defer e.rmw.Unlock()
 	e.mu.Lock()
 	e.confirmTimer = nil
-	due := len(e.unconfirmed) > 0 && time.Since(e.unconfirmed[0].answered) >= e.opts.VerifyDelay
 	e.mu.Unlock()
-	if due {
-		// No caller's context: the callers may have returned already.
-		ctx := e.opts.LogContext
+	// No caller's context: the callers may have returned already.
+	ctx := e.opts.LogContext
+	if len(e.dueChanges(isArrayChange)) > 0 {
 		remaining, _, err := e.round(ctx, nil)
 		if err != nil && len(remaining) == 0 {
-			e.countFailedRead()
+			e.countFailedRead(isArrayChange)
 		}
 		if len(remaining) > 0 {
 			e.applyBatch(ctx, remaining)
 		}
 	}
+	e.confirmObjects(ctx)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.armConfirm()
 }
 
+func isArrayChange(c *change) bool { return c.obj == nil }
+
 // countFailedRead counts a failed confirming read against every confirmation
-// due, and gives up on those that have had MaxAttempts: nothing shows them
-// undone, so their callers return as if confirmed. Called under rmw.
-func (e *Engine) countFailedRead() {
+// of kind due, and gives up on those that have had MaxAttempts: nothing
+// shows them undone, so their callers return as if confirmed. Called under rmw.
+func (e *Engine) countFailedRead(kind func(*change) bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i := range e.unconfirmed {
-		if time.Since(e.unconfirmed[i].answered) >= e.opts.VerifyDelay {
+	for i, p := range e.unconfirmed {
+		if kind(p.change) && time.Since(p.answered) >= e.opts.VerifyDelay {
 			e.unconfirmed[i].tries++
 		}
 	}

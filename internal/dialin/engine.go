@@ -10,10 +10,17 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
 
-// Backend is the remote domain config; *client.Client implements it.
+// Backend is the domain's dial-in config at Daily, its arrays and its
+// config objects; *client.Client implements it.
 type Backend interface {
 	GetDomain(ctx context.Context) (*client.Domain, error)
 	SetDialinArrays(ctx context.Context, arrays map[string][]json.RawMessage) (*client.Domain, error)
+
+	CreateDialinConfig(ctx context.Context, typ string, fields json.RawMessage) (*client.DialinConfig, error)
+	GetDialinConfig(ctx context.Context, id string) (*client.DialinConfig, error)
+	UpdateDialinConfig(ctx context.Context, id string, body json.RawMessage) (*client.DialinConfig, error)
+	DeleteDialinConfig(ctx context.Context, id string) error
+	ListDialinConfigs(ctx context.Context, filter client.DialinConfigFilter) ([]client.DialinConfig, error)
 }
 
 // Arrays are the dial-in arrays this engine manages.
@@ -72,10 +79,15 @@ const (
 type Engine struct {
 	backend Backend
 	opts    Options
-	rmw     sync.Mutex  // one read-modify-write of the domain at a time
-	history keyHistory  // guarded by rmw
-	batches *batcher    // nil when batching is off
-	reads   *readSharer // never nil
+	// rmw lets one read-modify-write of the arrays run at a time, and no
+	// write of a config object during one: under the reading where the
+	// objects are the arrays' entries, a round that read the arrays before
+	// an object write and wrote them after would undo it.
+	rmw     sync.RWMutex
+	history *keyHistory
+	batches *batcher              // nil when batching is off
+	reads   *readSharer[snapshot] // never nil
+	objects *readSharer[objectSnapshot]
 
 	// mu guards the confirmations (confirm.go) and the callers' outcomes
 	// (callers.go); a round takes it for short spells, under rmw.
@@ -108,7 +120,8 @@ func New(backend Backend, opts Options) *Engine {
 	}
 	gather := gatherer{window: opts.BatchWindow}
 	e := &Engine{backend: backend, opts: opts, history: newKeyHistory(), repairing: map[*change]bool{}}
-	e.reads = &readSharer{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
+	e.reads = &readSharer[snapshot]{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
+	e.objects = &readSharer[objectSnapshot]{gather: gather, get: e.listObjects, maxAge: opts.ReadMaxAge}
 	if opts.BatchWindow > 0 {
 		e.batches = &batcher{gather: gather, run: e.runBatch}
 	}
@@ -127,8 +140,8 @@ func (e *Engine) Entries(ctx context.Context, array string) ([]Entry, error) {
 // selects one domain for good, so any answer of Daily's tells; before the
 // first, it reads as Entries does.
 func (e *Engine) DomainID(ctx context.Context) (string, error) {
-	if id := e.reads.lastDomainID(); id != "" {
-		return id, nil
+	if snap, ok := e.reads.last(); ok && snap.domainID != "" {
+		return snap.domainID, nil
 	}
 	snap, err := e.read(ctx)
 	return snap.domainID, err

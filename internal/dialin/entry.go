@@ -207,3 +207,48 @@ func Find(entries []Entry, key string) (Entry, bool) {
 func indexOf(entries []Entry, key string) int {
 	return slices.IndexFunc(entries, func(e Entry) bool { return e.Key() == key })
 }
+
+// AmbiguousKeys returns, sorted, the keys that do not name one entry of
+// entries: held by several (SIP-only entries sharing a name_prefix), or
+// naming none at all (SIPKeyPrefix alone: a SIP-only entry without
+// name_prefix). Real accounts hold such entries; the engine keeps them as
+// they are and refuses to change them.
+func AmbiguousKeys(entries []Entry) []string {
+	seen := make(map[string]int, len(entries))
+	for _, e := range entries {
+		seen[e.Key()]++
+	}
+	var keys []string
+	for key, n := range seen {
+		if n > 1 || key == SIPKeyPrefix {
+			keys = append(keys, key)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// AmbiguousKeyError refuses a change to an entry the engine cannot tell
+// apart from others (see AmbiguousKeys).
+type AmbiguousKeyError struct {
+	Array string
+	Keys  []string
+}
+
+func (e *AmbiguousKeyError) Error() string {
+	return fmt.Sprintf("%s holds entries this provider cannot tell apart (%s: SIP-only entries without a name_prefix, or sharing one); "+
+		"they are left as they are. Give each its own name_prefix (in Daily's dashboard) to manage them here", e.Array, strings.Join(e.Keys, ", "))
+}
+
+// ambiguous returns an AmbiguousKeyError if key does not name one entry of
+// current, or, for an empty key, if any key of current does not.
+func ambiguous(array string, current []Entry, key string) error {
+	keys := AmbiguousKeys(current)
+	if key != "" {
+		keys = slices.DeleteFunc(keys, func(k string) bool { return k != key })
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return &AmbiguousKeyError{Array: array, Keys: keys}
+}

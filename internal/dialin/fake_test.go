@@ -23,10 +23,17 @@ type fakeDaily struct {
 	// is applied and may fail the response (a lost answer).
 	beforePost func(n int, arrays map[string][]json.RawMessage) error
 	afterPost  func(n int) error
+
+	// Config objects: see fakeobjects_test.go.
+	objects      map[string]client.DialinConfig
+	nextID       int
+	objectWrites int
+	objectCalls  map[string]int
+	objectFaults objectFaults
 }
 
 func newFakeDaily(pinless ...string) *fakeDaily {
-	f := &fakeDaily{arrays: map[string][]json.RawMessage{}}
+	f := &fakeDaily{arrays: map[string][]json.RawMessage{}, objectCalls: map[string]int{}}
 	for _, e := range pinless {
 		f.arrays[client.PinlessDialin] = append(f.arrays[client.PinlessDialin], json.RawMessage(e))
 	}

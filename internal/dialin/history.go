@@ -1,11 +1,16 @@
 package dialin
 
-// keyHistory is what this engine did to each key of each array.
+import "sync"
+
+// keyHistory is what this engine did to each key of each array (or, for a
+// config object, of the array its type names).
 type keyHistory struct {
-	// claimed keys were written or taken over by a Create or Put. A later
-	// Delete leaves them: in one walk Terraform deletes an object holding a
-	// key before creating its successor, or after the successor took the key
-	// over, never the successor itself.
+	mu sync.Mutex
+	// claimed keys were written or taken over by a Create or Put (or an
+	// object's create or update). A later Delete leaves them: in one walk
+	// Terraform deletes an object holding a key before creating its
+	// successor, or after the successor took the key over, never the
+	// successor itself.
 	claimed map[arrayKey]bool
 	// removed holds the entries Deletes removed, as they were. A later Create
 	// or Put of the key starts from it, so the route keeps its hmac, sip_uri
@@ -16,6 +21,31 @@ type keyHistory struct {
 // arrayKey names one route: the key of an entry of an array.
 type arrayKey struct{ array, key string }
 
-func newKeyHistory() keyHistory {
-	return keyHistory{claimed: map[arrayKey]bool{}, removed: map[arrayKey]Entry{}}
+func newKeyHistory() *keyHistory {
+	return &keyHistory{claimed: map[arrayKey]bool{}, removed: map[arrayKey]Entry{}}
+}
+
+func (h *keyHistory) claim(k arrayKey) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.claimed[k] = true
+}
+
+func (h *keyHistory) isClaimed(k arrayKey) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.claimed[k]
+}
+
+func (h *keyHistory) remove(k arrayKey, e Entry) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.removed[k] = e
+}
+
+func (h *keyHistory) removedEntry(k arrayKey) (Entry, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e, ok := h.removed[k]
+	return e, ok
 }

@@ -6,55 +6,66 @@ import (
 	"time"
 )
 
-// readSharer answers reads from the domain as Daily last showed it, when
-// that is recent enough (maxAge); otherwise reads that arrive close together
-// share one GET. Every answer of Daily's, to a GET or to a write, renews it.
+// readSharer answers reads from what Daily last showed (a T: the domain's
+// dial-in arrays, or its dial-in config objects), when that is recent
+// enough (maxAge); otherwise reads that arrive close together share one
+// read of Daily. Every answer of Daily's, to a read or to a write, renews it.
 //
 // So one Terraform walk (a plan's refresh, say) reads the domain once: the
 // provider is configured anew for each walk, and a walk's reads are a
 // snapshot of the domain anyway. A read never sees the domain as it was
 // before this engine's last write, whose answer renews the snapshot.
-type readSharer struct {
+type readSharer[T any] struct {
 	gather gatherer
-	get    func(context.Context) (snapshot, error)
+	get    func(context.Context) (T, error)
 	maxAge time.Duration
 
 	mu        sync.Mutex
-	next      *readCall // the GET that readers arriving now will share
-	mostReads int       // readers of the busiest GET so far
-	latest    snapshot  // Daily's last answer
+	next      *readCall[T] // the read that readers arriving now will share
+	mostReads int          // readers of the busiest read so far
+	latest    T            // Daily's last answer
 	latestAt  time.Time
 	latestSet bool
 }
 
-// remember keeps snap, which reflects every change made before at, for
-// later reads, unless an answer reflecting a later time is kept already.
-func (s *readSharer) remember(snap snapshot, at time.Time) {
+// remember keeps v, which reflects every change made before at, for later
+// reads, unless an answer reflecting a later time is kept already.
+func (s *readSharer[T]) remember(v T, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if at.After(s.latestAt) {
-		s.latest, s.latestAt, s.latestSet = snap, at, true
+		s.latest, s.latestAt, s.latestSet = v, at, true
 	}
 }
 
-// lastDomainID is the domain id of Daily's last answer, "" before the first.
-func (s *readSharer) lastDomainID() string {
+// last is Daily's last answer, of any age; ok is false before the first.
+func (s *readSharer[T]) last() (v T, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.latest.domainID
+	return s.latest, s.latestSet
 }
 
-type readCall struct {
+// edit changes the answer kept, if any, as an answer of Daily's to one of
+// our writes shows it now is.
+func (s *readSharer[T]) edit(change func(*T)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.latestSet {
+		change(&s.latest)
+	}
+}
+
+type readCall[T any] struct {
 	done       chan struct{}
 	readers    int
 	lastJoined time.Time
-	snap       snapshot
+	v          T
 	err        error
 }
 
 // read answers from Daily's last answer if it is recent, or joins the next
-// shared GET, starting it if there is none.
-func (s *readSharer) read(ctx context.Context) (snapshot, error) {
+// shared read, starting it if there is none.
+func (s *readSharer[T]) read(ctx context.Context) (T, error) {
 	s.mu.Lock()
 	if s.latestSet && time.Since(s.latestAt) < s.maxAge {
 		defer s.mu.Unlock()
@@ -62,7 +73,7 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	}
 	call := s.next
 	if call == nil {
-		call = &readCall{done: make(chan struct{})}
+		call = &readCall[T]{done: make(chan struct{})}
 		s.next = call
 		go s.run(context.WithoutCancel(ctx), call)
 	}
@@ -71,19 +82,20 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	s.mu.Unlock()
 	select {
 	case <-call.done:
-		return call.snap, call.err
+		return call.v, call.err
 	case <-ctx.Done():
-		return snapshot{}, ctx.Err()
+		var zero T
+		return zero, ctx.Err()
 	}
 }
 
-func (s *readSharer) run(ctx context.Context, call *readCall) {
+func (s *readSharer[T]) run(ctx context.Context, call *readCall[T]) {
 	s.mu.Lock()
 	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.mostReads })
 	// Readers arriving from now on need a GET that starts after they arrived.
 	s.next = nil
 	s.mostReads = max(s.mostReads, call.readers)
 	s.mu.Unlock()
-	call.snap, call.err = s.get(ctx)
+	call.v, call.err = s.get(ctx)
 	close(call.done)
 }

@@ -80,11 +80,13 @@ func TestCallReleasesItsContext(t *testing.T) {
 	}
 }
 
-// memoryBackend keeps a domain's dial-in arrays as they are written.
+// memoryBackend keeps a domain's dial-in arrays as they are written; it has
+// no config objects.
 type memoryBackend struct {
-	mu     sync.Mutex
-	config map[string]json.RawMessage
-	gets   int
+	*client.Client // the object calls, never made here
+	mu             sync.Mutex
+	config         map[string]json.RawMessage
+	gets           int
 }
 
 func (b *memoryBackend) GetDomain(context.Context) (*client.Domain, error) {
