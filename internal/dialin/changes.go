@@ -77,6 +77,7 @@ func (e *Engine) put(ctx context.Context, array string, spec RouteSpec, mustBeNe
 // and neither is one that a Create or Put of this engine has claimed since
 // (see keyHistory): that one is left in place.
 func (e *Engine) Delete(ctx context.Context, array, key string) error {
+	defer e.history.startDelete(arrayKey{array, key})()
 	_, err := e.submit(&change{
 		ctx:      ctx,
 		array:    array,
@@ -94,7 +95,8 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 			return slices.Delete(slices.Clone(current), i, i+1), nil
 		},
 		confirmed: func(entries []Entry) bool {
-			return e.history.isClaimed(arrayKey{array, key}) || indexOf(entries, key) < 0
+			k := arrayKey{array, key}
+			return e.history.isClaimed(k) || e.history.hasObject(k) || indexOf(entries, key) < 0
 		},
 	})
 	return err

@@ -16,13 +16,20 @@ type keyHistory struct {
 	// or Put of the key starts from it, so the route keeps its hmac, sip_uri
 	// and unknown fields instead of getting a new secret.
 	removed map[arrayKey]Entry
+	// objects holds the keys of config objects this engine created or
+	// updated, by the array their type names. Under the reading where
+	// objects are the arrays' entries, such an object shows in the array:
+	// a Delete of the key's entry that ran before it is confirmed by it.
+	objects map[arrayKey]bool
+	// deleting counts the array Deletes of each key under way.
+	deleting map[arrayKey]int
 }
 
 // arrayKey names one route: the key of an entry of an array.
 type arrayKey struct{ array, key string }
 
 func newKeyHistory() *keyHistory {
-	return &keyHistory{claimed: map[arrayKey]bool{}, removed: map[arrayKey]Entry{}}
+	return &keyHistory{claimed: map[arrayKey]bool{}, removed: map[arrayKey]Entry{}, objects: map[arrayKey]bool{}, deleting: map[arrayKey]int{}}
 }
 
 func (h *keyHistory) claim(k arrayKey) {
@@ -48,4 +55,36 @@ func (h *keyHistory) removedEntry(k arrayKey) (Entry, bool) {
 	defer h.mu.Unlock()
 	e, ok := h.removed[k]
 	return e, ok
+}
+
+// startDelete records an array Delete of k under way; the returned func
+// records its end.
+func (h *keyHistory) startDelete(k arrayKey) (done func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.deleting[k]++
+	return func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.deleting[k]--
+	}
+}
+
+// isBeingDeleted reports whether an array Delete of k is under way.
+func (h *keyHistory) isBeingDeleted(k arrayKey) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.deleting[k] > 0
+}
+
+func (h *keyHistory) claimObject(k arrayKey) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.objects[k] = true
+}
+
+func (h *keyHistory) hasObject(k arrayKey) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.objects[k]
 }

@@ -137,10 +137,12 @@ func (e *Engine) submitObject(ctx context.Context, oc *objectChange) (client.Dia
 	c := &change{ctx: ctx, array: oc.typ, obj: oc, done: make(chan outcome, 1)}
 	c.describe = oc.describe()
 	e.arrive()
-	e.rmw.RLock()
-	obj, err := e.writeObject(context.WithoutCancel(ctx), oc)
+	obj, err := e.writeObjectLocked(context.WithoutCancel(ctx), oc)
 	answeredAt := time.Now()
-	e.rmw.RUnlock()
+	if e.movingFromArray(ctx, oc, err) {
+		obj, err = e.writeObjectLocked(context.WithoutCancel(ctx), oc)
+		answeredAt = time.Now()
+	}
 	if err != nil {
 		e.fail(c, err)
 	} else {
@@ -157,9 +159,43 @@ func (oc *objectChange) describe() string {
 	return fmt.Sprintf("%s config %s (%s)", oc.typ, oc.id, oc.spec.Key)
 }
 
+func (e *Engine) writeObjectLocked(ctx context.Context, oc *objectChange) (client.DialinConfig, error) {
+	e.rmw.RLock()
+	defer e.rmw.RUnlock()
+	return e.writeObject(ctx, oc)
+}
+
+// movingFromArray reports, after waiting for it, whether a create refused
+// with err was refused for a number an array entry holds that this engine
+// is deleting: a route moved from an array to an object in one apply, whose
+// two halves Terraform runs in either order. Once the Delete is done, the
+// create may be tried again.
+func (e *Engine) movingFromArray(ctx context.Context, oc *objectChange, err error) bool {
+	var held *HeldError
+	if oc.op != createObject || !errors.As(err, &held) || len(held.Arrays) == 0 {
+		return false
+	}
+	deleting := func() bool {
+		return slices.ContainsFunc(Arrays, func(a string) bool { return e.history.isBeingDeleted(arrayKey{a, oc.spec.Key}) })
+	}
+	if !deleting() {
+		return false
+	}
+	for deleting() && ctx.Err() == nil {
+		sleep(ctx, 10*time.Millisecond)
+	}
+	return ctx.Err() == nil
+}
+
 // writeObject makes oc's write, and returns the object it leaves (the zero
 // one for a delete).
 func (e *Engine) writeObject(ctx context.Context, oc *objectChange) (client.DialinConfig, error) {
+	if oc.op != deleteObject {
+		// Claimed before it is sent: under the reading where objects are the
+		// arrays' entries, a Delete of the key's entry in this walk must not
+		// take the object for its entry come back.
+		e.history.claimObject(arrayKey{oc.typ, oc.spec.Key})
+	}
 	switch oc.op {
 	case createObject:
 		return e.createObject(ctx, oc)
@@ -294,7 +330,6 @@ func (e *Engine) objectAnswered(c *change, obj client.DialinConfig, at time.Time
 	if oc.op != deleteObject {
 		oc.id = obj.ID
 		oc.spec = oc.spec.pinned(entryOf(obj))
-		e.history.claim(arrayKey{oc.typ, oc.spec.Key})
 	}
 	e.objects.edit(func(s *objectSnapshot) {
 		if oc.op == deleteObject {

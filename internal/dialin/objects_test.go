@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -196,5 +197,29 @@ func TestObjectReadsShareOneListing(t *testing.T) {
 	wg.Wait()
 	if lists := f.calls("list") - listsBefore; lists != 1 || f.calls("get") != 0 {
 		t.Errorf("%d listings and %d GETs for 30 reads, want 1 and 0", lists, f.calls("get"))
+	}
+}
+
+// A route moved from the array to an object in one apply: the object's
+// create, refused while the array entry holds the number, waits for this
+// engine's Delete of that entry and is made once it is done.
+func TestObjectCreateWaitsForTheDeleteOfItsNumbersArrayEntry(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	opts := testOptions()
+	opts.BatchWindow = 200 * time.Millisecond // the delete waits in its batch, the create goes first
+	eng := New(f, opts)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := eng.Delete(context.Background(), client.PinlessDialin, "+15550000001"); err != nil {
+			t.Error(err)
+		}
+	})
+	time.Sleep(20 * time.Millisecond)
+	if _, err := eng.CreateObject(context.Background(), client.PinlessDialin, objectSpec("+15550000001", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if f.has(client.PinlessDialin, "+15550000001") || len(f.objects) != 1 {
+		t.Errorf("Daily holds %s and %d objects, want the number moved to one object", f.raw(client.PinlessDialin), len(f.objects))
 	}
 }
