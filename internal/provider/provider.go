@@ -171,6 +171,8 @@ func (p *dailyProvider) Resources(_ context.Context) []func() resource.Resource 
 		newPinlessDialinResource,
 		newPinDialinRouteResource,
 		newPinDialinResource,
+		newPinlessDialinConfigResource,
+		newPinDialinConfigResource,
 	}
 }
 

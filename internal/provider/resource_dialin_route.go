@@ -299,25 +299,12 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	if diags.HasError() {
 		return nil, diags
 	}
-	values := routeValues(planned.Attributes())
-	woVersion := values.hmacWOVersion()
-	if values.writeOnlySecret() {
-		// Only the configuration holds the write-only secret. It is sent when
-		// the route is created and when its version changes; otherwise the
-		// route keeps the secret it has.
-		var secret types.String
-		var priorVersion types.Int64
-		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACWO), &secret)...)
-		if prior != nil {
-			diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
-		}
-		if diags.HasError() {
-			return nil, diags
-		}
-		if prior == nil || !priorVersion.Equal(woVersion) {
-			values = values.with(attrHMAC, secret)
-		}
+	values, secretDiags := routeValues(planned.Attributes()).withWriteOnlySecret(ctx, config, prior)
+	diags.Append(secretDiags...)
+	if diags.HasError() {
+		return nil, diags
 	}
+	woVersion := values.hmacWOVersion()
 	key := values.key()
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
 	if err != nil {
