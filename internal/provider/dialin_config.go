@@ -173,3 +173,16 @@ func heldDetail(held *dialin.HeldError) string {
 	}
 	return b.String()
 }
+
+// withOnly returns the values of the attributes attrTypes names: a
+// resource's values for a schema with fewer attributes, such as a data
+// source's.
+func (v routeValues) withOnly(attrTypes map[string]attr.Type) routeValues {
+	out := make(routeValues, len(attrTypes))
+	for name := range attrTypes {
+		if value, ok := v[name]; ok {
+			out[name] = value
+		}
+	}
+	return out
+}

@@ -182,6 +182,8 @@ func (p *dailyProvider) DataSources(_ context.Context) []func() datasource.DataS
 		newPhoneNumbersDataSource,
 		newPinlessDialinDataSource,
 		newPinDialinDataSource,
+		newPinlessDialinConfigDataSource,
+		newPinDialinConfigDataSource,
 	}
 }
 
