@@ -198,6 +198,8 @@ func (p *dailyProvider) ListResources(_ context.Context) []func() list.ListResou
 		newPhoneNumberListResource,
 		newPinlessDialinRouteListResource,
 		newPinDialinRouteListResource,
+		newPinlessDialinConfigListResource,
+		newPinDialinConfigListResource,
 	}
 }
 
