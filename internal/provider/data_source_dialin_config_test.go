@@ -19,13 +19,13 @@ func TestAccDialinConfigDataSources(t *testing.T) {
 	t.Parallel()
 	forEachStoreReading(t, func(t *testing.T, env *accEnv) {
 		store := env.Objects(t)
-		numbers := env.Numbers(t, 4)
+		numbers := env.Numbers(t, 3)
 		const secret = "ZWxzZXdoZXJlLXNlY3JldA=="
 		numbered := seedObject(t, store, client.PinlessDialin, fmt.Sprintf(
 			`{"phone_number":%q,"room_creation_api":"https://elsewhere.example/call","hmac":%q,"timeout_config":{"message":"Busy."}}`, numbers[0], secret))
 		sip := seedObject(t, store, client.PinlessDialin, `{"name_prefix":"agents-sip","room_creation_api":"https://elsewhere.example/sip"}`)
 		pin := seedObject(t, store, client.PinDialin, fmt.Sprintf(`{"phone_number":%q,"name_prefix":"meetings","ivr_greeting":{"message":"Welcome."}}`, numbers[1]))
-		seedObject(t, store, client.PinlessDialin, fmt.Sprintf(`{"phone_number":%q,"name_prefix":"twice","room_creation_api":"https://elsewhere.example/a"}`, numbers[2]))
+		seedObject(t, store, client.PinlessDialin, `{"name_prefix":"twice","room_creation_api":"https://elsewhere.example/a"}`)
 		seedObject(t, store, client.PinlessDialin, `{"name_prefix":"twice","room_creation_api":"https://elsewhere.example/b"}`)
 		data := func(typ, name, body string) string {
 			return fmt.Sprintf("\ndata \"daily_%s_config\" %q {\n%s\n}\n", typ, name, body)
@@ -48,8 +48,8 @@ func TestAccDialinConfigDataSources(t *testing.T) {
 					ExpectError: errorPattern("Dial-in config is ambiguous", `2 pinless_dialin config objects have name_prefix "twice"`),
 				},
 				{
-					Config:      env.ProviderConfig() + data("pinless_dialin", "unrouted", fmt.Sprintf("  phone_number = %q", numbers[3])),
-					ExpectError: errorPattern("Dial-in config not found", "no pinless_dialin config object for "+numbers[3]),
+					Config:      env.ProviderConfig() + data("pinless_dialin", "unrouted", fmt.Sprintf("  phone_number = %q", numbers[2])),
+					ExpectError: errorPattern("Dial-in config not found", "no pinless_dialin config object for "+numbers[2]),
 				},
 				{
 					Config:      env.ProviderConfig() + data("pinless_dialin", "unknown", `  id = "no-such-id"`),
@@ -90,7 +90,7 @@ func TestAccDialinConfigDataSources(t *testing.T) {
 				},
 				{
 					// The SIP URI of a config made in the same configuration.
-					Config: env.ProviderConfig() + configHCL("pinless_dialin", "made", fmt.Sprintf("  phone_number = %q\n  room_creation_api = \"https://hooks.example/call\"", numbers[3])) +
+					Config: env.ProviderConfig() + configHCL("pinless_dialin", "made", fmt.Sprintf("  phone_number = %q\n  room_creation_api = \"https://hooks.example/call\"", numbers[2])) +
 						data("pinless_dialin", "made", "  id = daily_pinless_dialin_config.made.id"),
 					ConfigStateChecks: []statecheck.StateCheck{
 						sameSIP.AddStateValue("daily_pinless_dialin_config.made", tfjsonpath.New("sip_uri")),

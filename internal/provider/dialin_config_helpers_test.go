@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
@@ -38,8 +40,9 @@ func liveMode() bool {
 }
 
 // forEachStoreReading runs test once per configReading, in parallel
-// subtests of their own, each against an emulator of that reading (with
-// opts' other settings); on the live API, once.
+// subtests of their own, each against an emulator of that reading (opts,
+// at most one, may set the others, and another PutOmittedHMAC); on the
+// live API, once.
 func forEachStoreReading(t *testing.T, test func(t *testing.T, env *accEnv), opts ...emulator.Options) {
 	t.Helper()
 	if liveMode() {
@@ -50,13 +53,36 @@ func forEachStoreReading(t *testing.T, test func(t *testing.T, env *accEnv), opt
 		o := r.opts
 		if len(opts) > 0 {
 			base := opts[0]
-			base.DialinStore, base.PutOmittedHMAC = o.DialinStore, o.PutOmittedHMAC
+			base.DialinStore = o.DialinStore
+			if base.PutOmittedHMAC == "" {
+				base.PutOmittedHMAC = o.PutOmittedHMAC
+			}
 			o = base
 		}
 		t.Run(r.name, func(t *testing.T) {
 			t.Parallel()
 			test(t, newAccEnv(t, o))
 		})
+	}
+}
+
+// onEmulator runs checks only against the emulator: those of a reading of
+// what Daily does not document that the emulator's tests fix.
+func (e *accEnv) onEmulator(checks ...statecheck.StateCheck) statecheck.StateCheck {
+	if e.Emu == nil {
+		return stateChecks(nil)
+	}
+	return stateChecks(checks)
+}
+
+// stateChecks runs checks in order, to the first error.
+type stateChecks []statecheck.StateCheck
+
+func (c stateChecks) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	for _, check := range c {
+		if check.CheckState(ctx, req, resp); resp.Error != nil {
+			return
+		}
 	}
 }
 
