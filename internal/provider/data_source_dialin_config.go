@@ -119,7 +119,7 @@ func (d *configDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if diags.HasError() {
 		return
 	}
-	values, diags := d.kind.objectState(obj, types.Int64Null(), types.BoolNull())
+	values, diags := d.kind.objectState(obj, nil)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

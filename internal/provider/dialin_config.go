@@ -25,12 +25,8 @@ import (
 // resources and data sources take their schemas and values from it, as the
 // route resources do, and add the object's id.
 
-// attrDeletionProtection guards a config resource against destroy and
-// replacement; attrIncludeHMAC asks a config data source for the secret.
-const (
-	attrDeletionProtection = "deletion_protection"
-	attrIncludeHMAC        = "include_hmac"
-)
+// attrIncludeHMAC asks a config data source for the object's secret.
+const attrIncludeHMAC = "include_hmac"
 
 // configTypeName is the resource type name, less the provider's, of the
 // config objects of kind k: daily_<array>_config.
@@ -68,10 +64,11 @@ func objectKey(o client.DialinConfig) string {
 }
 
 // objectState is the state of a config resource whose object Daily holds
-// as o: the route's state (arrayKind.routeState) with the object's id, and
-// protection, which Daily does not hold, as the configuration or the prior
-// state has it (false when neither does).
-func (k *arrayKind) objectState(o client.DialinConfig, woVersion types.Int64, protection types.Bool) (routeValues, diag.Diagnostics) {
+// as o: the route's state (arrayKind.routeState) with the object's id.
+// Daily keeps neither deletion_protection nor the version of a write-only
+// secret: they are local's, the values planned or held before; local is nil
+// for an object listed or read but not managed.
+func (k *arrayKind) objectState(o client.DialinConfig, local routeValues) (routeValues, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if o.Type != k.array {
 		diags.AddError("Dial-in config of another type",
@@ -83,12 +80,9 @@ func (k *arrayKind) objectState(o client.DialinConfig, woVersion types.Int64, pr
 		diags.AddError("Cannot read dial-in config", fmt.Sprintf("Daily's dial-in config %s: %s", o.ID, err))
 		return nil, diags
 	}
-	values, diags := k.routeState(entry, woVersion)
+	values, diags := k.routeState(entry, local.hmacWOVersion())
 	values[attrID] = types.StringValue(o.ID)
-	if protection.IsNull() || protection.IsUnknown() {
-		protection = types.BoolValue(false)
-	}
-	values[attrDeletionProtection] = protection
+	values[attrDeletionProtection] = types.BoolValue(local.deletionProtected())
 	return values, diags
 }
 
@@ -165,7 +159,7 @@ func heldDetail(held *dialin.HeldError) string {
 		address := "daily_" + array + "_route.<name>"
 		fmt.Fprintf(&b, "\n\nIt is held by an entry of the domain's %s array. To manage that route here, import it:\n"+
 			"  terraform import %s %s\nor, in the configuration:\n  import {\n    to = %s\n    id = %q\n  }\n"+
-			"To turn it into a config object instead, see the guide \"Moving a route to a config object\".",
+			"To turn it into a config object instead, see the guide \"Move a route to a config object\".",
 			array, address, held.Key, address, held.Key)
 	}
 	if held.Err != nil {

@@ -147,7 +147,7 @@ func shownByArray(e dialin.Entry, entries []dialin.Entry) bool {
 // object imported by its identity sets its state, less the secret: terraform
 // query -json prints listed objects in full, sensitive values included.
 func (r *configListResource) setResource(ctx context.Context, listed *tfsdk.Resource, o client.DialinConfig) diag.Diagnostics {
-	values, diags := r.kind.objectState(o, types.Int64Null(), types.BoolNull())
+	values, diags := r.kind.objectState(o, nil)
 	if diags.HasError() {
 		return diags
 	}

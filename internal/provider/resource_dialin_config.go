@@ -38,7 +38,7 @@ func newPinlessDialinConfigResource() resource.Resource {
 		kind: pinlessKind,
 		description: "Routes incoming calls on one phone number (or one SIP interconnect) to your webhook: one pinless dial-in config object of Daily's " +
 			"`/domain-dialin-config` API. Each object is written on its own (one POST, PUT or DELETE), with no read-modify-write of the domain, " +
-			"so no other writer can undo its changes.",
+			"so no other writer's change to another route can undo it.",
 	}
 }
 
@@ -197,10 +197,7 @@ func replacedBy(prior, planned routeValues) (string, bool) {
 // config whose state is prior, if it is protected. at is the attribute that
 // forces a replacement.
 func (r *configResource) refuseProtected(prior routeValues, doing string, at path.Path, diags *diag.Diagnostics) {
-	if prior == nil {
-		return
-	}
-	if protected, _ := prior[attrDeletionProtection].(types.Bool); !protected.ValueBool() {
+	if !prior.deletionProtected() {
 		return
 	}
 	detail := fmt.Sprintf("This plan %s the %s config object %s (%s), whose deletion_protection is true. "+
@@ -228,7 +225,7 @@ func (r *configResource) Create(ctx context.Context, req resource.CreateRequest,
 		resp.Diagnostics.AddError("Cannot create dial-in config", writeErrorDetail(r.kind, key, err))
 		return
 	}
-	state, diags := r.kind.objectState(obj, values.hmacWOVersion(), protection(values))
+	state, diags := r.kind.objectState(obj, values)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
 		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, state)...)
@@ -255,7 +252,7 @@ func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state, diags := r.kind.objectState(obj, prior.hmacWOVersion(), protection(prior))
+	state, diags := r.kind.objectState(obj, prior)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
 		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
@@ -288,7 +285,7 @@ func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 	}
-	state, diags := r.kind.objectState(obj, values.hmacWOVersion(), protection(values))
+	state, diags := r.kind.objectState(obj, values)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
 		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, state)...)
@@ -387,10 +384,4 @@ func plannedValues(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, pr
 	values, secretDiags := routeValues(planned.Attributes()).withWriteOnlySecret(ctx, config, prior)
 	diags.Append(secretDiags...)
 	return values, diags
-}
-
-// protection is a config's deletion_protection in values.
-func protection(values routeValues) types.Bool {
-	b, _ := values[attrDeletionProtection].(types.Bool)
-	return b
 }
