@@ -362,3 +362,21 @@ func (e *accEnv) reading(name string) string {
 func inArray(store dialinStore, array, key string) bool {
 	return slices.Contains(keysOf(store, array), key)
 }
+
+// newAccEnv takes the readings a test leaves unset from DAILY_EMULATOR_*,
+// so that DAILY_EMULATOR_DIALIN_STORE=separate make test runs every
+// acceptance test under the other store reading; a test's own reading wins.
+// Not parallel: it sets the process's environment.
+func TestNewAccEnvTakesReadingsFromEnvironment(t *testing.T) {
+	if liveMode() {
+		t.Skip("about the emulator")
+	}
+	t.Setenv(emulator.EnvDialinStore, string(emulator.DialinStoreSeparate))
+	t.Setenv(emulator.EnvPutOmittedHMAC, string(emulator.PutOmittedHMACRotate))
+	if env := newAccEnv(t); env.storeReading() != emulator.DialinStoreSeparate || env.secretReading() != emulator.PutOmittedHMACRotate {
+		t.Errorf("the environment's readings were not taken: %s", env.Emu.Readings())
+	}
+	if env := newAccEnv(t, emulator.Options{DialinStore: emulator.DialinStoreShared}); env.storeReading() != emulator.DialinStoreShared {
+		t.Errorf("the test's own reading lost to the environment's: %s", env.Emu.Readings())
+	}
+}
