@@ -32,11 +32,15 @@ func (d *dialinDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	routesDoc := "The routes, keyed by phone number in E.164 form."
+	if d.kind.sipOnly {
+		routesDoc = "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes)."
+	}
 	attrs := map[string]dsschema.Attribute{
 		attrID: dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
 		attrRoutes: dsschema.MapNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
+			MarkdownDescription: routesDoc,
 			NestedObject: dsschema.NestedAttributeObject{
 				Attributes: readOnlyAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{}),
 					func(a schema.StringAttribute) dsschema.Attribute {

@@ -67,13 +67,15 @@ func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest
 
 func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	numberDoc := "The purchased number this route answers, in E.164 form. Changing it replaces the route."
+	idDoc := "The route's key in the array: its phone number in E.164 form."
 	if r.kind.sipOnly {
 		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
+		idDoc = "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route."
 	}
 	attrs := map[string]schema.Attribute{
 		attrID: schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
+			MarkdownDescription: idDoc,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		attrPhoneNumber: schema.StringAttribute{
@@ -90,7 +92,8 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			WriteOnly: true,
 			Sensitive: true,
 			MarkdownDescription: "Write-only alternative to `hmac` (Terraform 1.11 and later): the base64 secret is sent to Daily but never stored in the plan or state, " +
-				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes.",
+				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes. " +
+				"Requires `hmac_wo_version`; cannot be used with `hmac`.",
 			Validators: []validator.String{
 				base64Validator(),
 				stringvalidator.ConflictsWith(path.MatchRoot(attrHMAC)),
@@ -99,7 +102,7 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		}
 		attrs[attrHMACWOVersion] = schema.Int64Attribute{
 			Optional:            true,
-			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily.",
+			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily. Required with `hmac_wo`, and only with it.",
 			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(attrHMACWO))},
 		}
 	}

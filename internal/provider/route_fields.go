@@ -57,7 +57,7 @@ func pinlessFields(shape routeShape) []routeField {
 	return []routeField{
 		{name: attrRoomCreationAPI, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Required:            true,
-			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this number (absolute `http(s)` URL). Hosting it is up to you.",
+			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this route's number or SIP URI (absolute `http(s)` URL). Hosting it is up to you.",
 			Validators:          []validator.String{httpURLValidator()},
 		}},
 		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
