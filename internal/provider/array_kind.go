@@ -183,16 +183,19 @@ func (k *arrayKind) routeKeyOfIdentity(ctx context.Context, identity *tfsdk.Reso
 }
 
 // routeState is the state of a per-route resource whose entry Daily holds as
-// entry. Daily does not keep the version of a write-only secret: woVersion is
-// the one planned or held before, null for a route listed but not managed
-// yet. While it is set, the state holds nothing of the secret.
-func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) (routeValues, diag.Diagnostics) {
+// entry. Daily keeps neither deletion_protection nor the version of a
+// write-only secret: they are local's, the values planned or held before;
+// local is nil for a route listed but not managed yet (unprotected, no
+// write-only secret). While the version is set, the state holds nothing of
+// the secret.
+func (k *arrayKind) routeState(entry dialin.Entry, local routeValues) (routeValues, diag.Diagnostics) {
 	values, diags := k.values(entry, perRoute)
 	values[attrID] = types.StringValue(entry.Key())
 	values[attrPhoneNumber] = k.decode(entry, attrPhoneNumber, types.StringType, &diags)
+	values[attrDeletionProtection] = types.BoolValue(local.deletionProtected())
 	if _, ok := k.secret(); ok {
 		values[attrHMACWO] = types.StringNull()
-		values[attrHMACWOVersion] = woVersion
+		values[attrHMACWOVersion] = local.hmacWOVersion() // null for a nil local
 		if values.writeOnlySecret() {
 			values[attrHMAC] = types.StringNull()
 		}

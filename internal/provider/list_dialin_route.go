@@ -119,7 +119,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 // -json prints listed objects in full, sensitive values included. Generated
 // configuration never holds it, and the import reads it.
 func (r *routeListResource) setResource(ctx context.Context, listed *tfsdk.Resource, e dialin.Entry) diag.Diagnostics {
-	values, diags := r.kind.routeState(e, types.Int64Null())
+	values, diags := r.kind.routeState(e, nil)
 	if diags.HasError() {
 		return diags
 	}

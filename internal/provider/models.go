@@ -15,6 +15,9 @@ import (
 const (
 	attrID     = "id"
 	attrNumber = "number" // of daily_phone_number and the phone-number data sources
+	// attrDeletionProtection makes a plan that would destroy or replace a
+	// daily_phone_number or a per-route resource fail.
+	attrDeletionProtection = "deletion_protection"
 
 	// The dial-in routes.
 	attrPhoneNumber     = "phone_number"
