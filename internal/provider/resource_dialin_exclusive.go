@@ -93,7 +93,8 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with this resource or with the per-route resources, never both: " +
-			"this resource would remove their routes on every apply.",
+			"this resource would remove their routes on every apply. Within one configuration, a plan that declares both for one array, " +
+			"or two of this resource, is refused.",
 		Attributes: attrs,
 	}
 }
@@ -148,15 +149,35 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 }
 
-// ModifyPlan plans the secrets Daily keeps when the configuration sets none:
-// a route that has one keeps it, a new route's is unknown until Daily mints it.
+// ModifyPlan refuses a second resource of this configuration managing the
+// array (see planRegistry.claimArray), and plans the secrets Daily keeps when
+// the configuration sets none: a route that has one keeps it, a new route's
+// is unknown until Daily mints it.
 func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if _, ok := r.kind.secret(); !ok || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return // a destroy declares nothing
+	}
+	var routes types.Map
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	var configured, routes, prior types.Map
+	if r.data != nil {
+		r.data.plans.claimArray(r.kind.array, wholeArray, declaration{
+			typeName:    "daily_" + r.kind.array,
+			description: describeRoutes("daily_"+r.kind.array, routes),
+			existing:    !req.State.Raw.IsNull(),
+			config:      req.Config.Raw.String(),
+		}, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if _, ok := r.kind.secret(); !ok {
+		return
+	}
+	var configured, prior types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrHMACs), &configured)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrHMACs), &prior)...)
 	}
@@ -300,6 +321,23 @@ func declaredPrefixes(declared types.Map) shownPrefixes {
 		}
 	}
 	return func(key string) bool { return setting[key] }
+}
+
+// describeRoutes names an exclusive resource of type typeName by the routes
+// it plans, for messages.
+func describeRoutes(typeName string, routes types.Map) string {
+	if routes.IsUnknown() {
+		return "the " + typeName + " whose routes are known only after apply"
+	}
+	keys := slices.Sorted(maps.Keys(routes.Elements()))
+	const shown = 3
+	switch {
+	case len(keys) == 0:
+		return "the " + typeName + " with no routes"
+	case len(keys) > shown:
+		return fmt.Sprintf("the %s with %d routes (%s, ...)", typeName, len(keys), strings.Join(keys[:shown], ", "))
+	}
+	return fmt.Sprintf("the %s with routes %s", typeName, strings.Join(keys, ", "))
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.

@@ -117,7 +117,7 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with these per-route resources or with its exclusive resource, never both: " +
-			"the exclusive resource removes every entry it does not declare.",
+			"the exclusive resource removes every entry it does not declare. Within one configuration, a plan that declares both for one array is refused.",
 		Attributes: r.kind.routeAttributes(perRoute, attrs),
 	}
 }
@@ -194,16 +194,17 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if values[identity].IsNull() {
 		identity = attrNamePrefix
 	}
-	if values[identity].IsUnknown() {
-		return // known when the apply plans it again
+	known := !values[identity].IsUnknown()
+	declared := declaration{typeName: "daily_" + r.typeName, description: r.describe(values), existing: prior != nil, config: req.Config.Raw.String()}
+	// The array is known even while the key is not.
+	inArray := declared
+	inArray.description += ", for a " + identity + " known only after apply"
+	if known {
+		inArray.description = fmt.Sprintf("%s, for %s", declared.description, values.key())
 	}
-	key := values.key()
-	declared := declaration{description: r.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
-	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
-		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
-			"%s is declared by this resource and by another in this configuration: %s. A number has one dial-in route across the domain, "+
-				"and two resources holding it would undo each other. Keep one of them; to rename a resource, change its address (a moved block is optional).",
-			key, other))
+	r.data.plans.claimArray(r.kind.array, oneEntry, inArray, &resp.Diagnostics)
+	if known { // otherwise, known when the apply plans it again
+		r.data.plans.claimRoute(values.key(), declared, path.Root(identity), &resp.Diagnostics)
 	}
 }
 
@@ -221,6 +222,9 @@ func (r *routeResource) planRemoval(prior routeValues, action string, diags *dia
 				"to stop managing the route without removing it, remove it from the state (a removed block with lifecycle { destroy = false }, or terraform state rm).",
 			action, r.typeName, route))
 		return
+	}
+	if r.data != nil && r.data.plans.routeClaimed(prior.id()) {
+		return // another resource declares the route, which stays (see dialin.Engine.Delete)
 	}
 	detail := fmt.Sprintf("This plan %s the daily_%s of %s and removes the route from Daily. %s", action, r.typeName, route, r.whatStops(prior))
 	if number := prior.phoneNumber(); !number.IsNull() {
