@@ -129,11 +129,16 @@ func (k *arrayKind) readArray(ctx context.Context, engine *dialin.Engine) ([]dia
 }
 
 // readRoute reads the route with key as Daily holds it (through the
-// engine's shared reads); found is false when the array has none.
+// engine's shared reads); found is false when the array has none. A key
+// that several entries hold is an error.
 func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
 	entries, err := engine.Entries(ctx, k.array)
 	if err != nil {
 		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
+		return dialin.Entry{}, false, diags
+	}
+	if slices.Contains(ambiguousKeys(entries), key) {
+		diags.Append(k.ambiguousRoute(key, entries, "read"))
 		return dialin.Entry{}, false, diags
 	}
 	entry, found = dialin.Find(entries, key)

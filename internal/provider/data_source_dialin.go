@@ -53,7 +53,8 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
-	description := "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it."
+	description := "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it, " +
+		"but those no route key addresses on its own (" + oddEntriesText(d.kind) + "), which are left out with a warning."
 	if secret, ok := d.kind.secret(); ok {
 		attrs[attrIncludeHMACs] = dsschema.BoolAttribute{
 			Optional: true,
@@ -91,7 +92,11 @@ func (d *dialinDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	model, diags := arrayModelOf(d.kind, entries, everyPrefix)
+	addressable, odd := d.kind.splitOdd(entries)
+	if len(odd) > 0 {
+		resp.Diagnostics.Append(d.kind.oddEntriesLeftOut(odd, len(entries), "this data source's routes"))
+	}
+	model, diags := arrayModelOf(d.kind, addressable, everyPrefix)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return

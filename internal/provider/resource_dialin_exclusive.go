@@ -92,7 +92,9 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: r.description + "\n\nManage an array either with this resource or with the per-route resources, never both: " +
+		MarkdownDescription: r.description + " An array holding entries no route key addresses on its own (" + oddEntriesText(r.kind) + ") is refused: " +
+			"this resource would merge or remove them." +
+			"\n\nManage an array either with this resource or with the per-route resources, never both: " +
 			"this resource would remove their routes on every apply. Within one configuration, a plan that declares both for one array, " +
 			"or two of this resource, is refused.",
 		Attributes: attrs,
@@ -212,7 +214,7 @@ func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	entries, diags := r.kind.readArray(ctx, r.data.dialin)
+	entries, diags := r.readManageable(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -278,6 +280,11 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	if diags.HasError() {
 		return arrayModel{}, diags
 	}
+	// Refused before any write: ReplaceAll would merge or remove odd entries.
+	if _, readDiags := r.readManageable(ctx); readDiags.HasError() {
+		diags.Append(readDiags...)
+		return arrayModel{}, diags
+	}
 	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
@@ -296,6 +303,20 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	model, modelDiags := arrayModelOf(r.kind, entries, declaredPrefixes(planned))
 	diags.Append(modelDiags...)
 	return model, diags
+}
+
+// readManageable reads the array, refusing one that holds entries no route
+// key addresses (see splitOdd): keyed by route, this resource would merge
+// them or remove them.
+func (r *exclusiveResource) readManageable(ctx context.Context) ([]dialin.Entry, diag.Diagnostics) {
+	entries, diags := r.kind.readArray(ctx, r.data.dialin)
+	if diags.HasError() {
+		return nil, diags
+	}
+	if _, odd := r.kind.splitOdd(entries); len(odd) > 0 {
+		diags.Append(r.kind.oddEntriesRefused(odd, len(entries), "daily_"+r.kind.array))
+	}
+	return entries, diags
 }
 
 // setState sets the state to the array's model and the identity to its

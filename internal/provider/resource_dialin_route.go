@@ -352,9 +352,23 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 			"deletion_protection is true for the %s %s, so it was not removed. Set deletion_protection = false and apply first, then remove it.", r.kind.noun, key))
 		return
 	}
-	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
+	err := checkUnambiguous(ctx, r.data.dialin, r.kind.array, key) // until the engine checks it: see the shim
+	if err == nil {
+		err = r.data.dialin.Delete(ctx, r.kind.array, key)
+	}
+	switch {
+	case errors.As(err, new(*ambiguousKeyError)):
+		resp.Diagnostics.Append(r.ambiguous(ctx, key, "delete"))
+	case err != nil:
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
+}
+
+// ambiguous is the error of a write (verb) of key refused because several
+// entries hold it, describing them as the array holds them.
+func (r *routeResource) ambiguous(ctx context.Context, key, verb string) diag.Diagnostic {
+	entries, _ := r.data.dialin.Entries(ctx, r.kind.array) // to describe them; they are known to exist
+	return r.kind.ambiguousRoute(key, entries, verb)
 }
 
 // ImportState takes the route's key, its E.164 number or sip:<name_prefix>,
@@ -420,7 +434,15 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		}
 	}
 	key := values.key()
-	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
+	err := checkUnambiguous(ctx, r.data.dialin, r.kind.array, key) // until the engine checks it: see the shim
+	var entry dialin.Entry
+	if err == nil {
+		entry, err = put(ctx, r.kind.array, r.kind.spec(key, values))
+	}
+	if errors.As(err, new(*ambiguousKeyError)) {
+		diags.Append(r.ambiguous(ctx, key, verb))
+		return nil, diags
+	}
 	if err != nil {
 		detail := fmt.Sprintf("Writing %s %s: %s", r.kind.noun, key, err)
 		if errors.As(err, new(*dialin.ExistsError)) {
