@@ -15,6 +15,9 @@ import (
 const (
 	attrID     = "id"
 	attrNumber = "number" // of daily_phone_number and the phone-number data sources
+	// attrDeletionProtection makes a plan that would destroy or replace a
+	// daily_phone_number or a per-route resource fail.
+	attrDeletionProtection = "deletion_protection"
 
 	// The dial-in routes.
 	attrPhoneNumber     = "phone_number"
@@ -32,6 +35,9 @@ const (
 	// data source keep their routes' secrets, keyed like routes.
 	attrHMACs    = "hmacs"
 	attrDomainID = "domain_id" // the identity of an exclusive resource
+	// attrIncludeHMACs asks a data source for its routes' secrets, which it
+	// leaves out of the state otherwise.
+	attrIncludeHMACs = "include_hmacs"
 
 	// The list resources' filters.
 	attrNumberPrefix = "number_prefix"

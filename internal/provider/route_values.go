@@ -45,10 +45,16 @@ func (v routeValues) id() string {
 }
 
 // hmacWOVersion is the version of the write-only secret: null when the
-// route's secret is not write-only.
+// route's secret is not write-only, or the values lack it.
 func (v routeValues) hmacWOVersion() types.Int64 {
 	n, _ := v[attrHMACWOVersion].(types.Int64)
 	return n
+}
+
+// deletionProtected reports whether deletion_protection is true.
+func (v routeValues) deletionProtected() bool {
+	b, _ := v[attrDeletionProtection].(types.Bool)
+	return b.ValueBool()
 }
 
 // writeOnlySecret reports whether the route's secret is set with hmac_wo,
