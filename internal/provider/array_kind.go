@@ -137,7 +137,7 @@ func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key st
 		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
 		return dialin.Entry{}, false, diags
 	}
-	if slices.Contains(ambiguousKeys(entries), key) {
+	if slices.Contains(dialin.AmbiguousKeys(entries), key) {
 		diags.Append(k.ambiguousRoute(key, entries, "read"))
 		return dialin.Entry{}, false, diags
 	}

@@ -29,7 +29,7 @@ type oddGroup struct {
 // splitOdd returns the entries a route key addresses, in order, and the
 // others grouped by key, in the order of their first entry.
 func (k *arrayKind) splitOdd(entries []dialin.Entry) (addressable []dialin.Entry, odd []oddGroup) {
-	ambiguous := ambiguousKeys(entries)
+	ambiguous := dialin.AmbiguousKeys(entries)
 	at := map[string]int{} // key → index in odd
 	for i, e := range entries {
 		key := e.Key()

@@ -236,8 +236,10 @@ func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 }
 
+// Delete empties the array, but for routes per-route resources of this
+// apply wrote: the array changing style in one apply (see dialin.RemoveAll).
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if _, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, nil); err != nil {
+	if err := r.data.dialin.RemoveAll(ctx, r.kind.array); err != nil {
 		resp.Diagnostics.AddError("Cannot empty dial-in array", fmt.Sprintf("Emptying %s: %s", r.kind.array, err))
 	}
 }

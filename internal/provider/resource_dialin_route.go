@@ -352,12 +352,9 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 			"deletion_protection is true for the %s %s, so it was not removed. Set deletion_protection = false and apply first, then remove it.", r.kind.noun, key))
 		return
 	}
-	err := checkUnambiguous(ctx, r.data.dialin, r.kind.array, key) // until the engine checks it: see the shim
-	if err == nil {
-		err = r.data.dialin.Delete(ctx, r.kind.array, key)
-	}
+	err := r.data.dialin.Delete(ctx, r.kind.array, key)
 	switch {
-	case errors.As(err, new(*ambiguousKeyError)):
+	case errors.As(err, new(*dialin.AmbiguousKeyError)):
 		resp.Diagnostics.Append(r.ambiguous(ctx, key, "delete"))
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
@@ -434,12 +431,8 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		}
 	}
 	key := values.key()
-	err := checkUnambiguous(ctx, r.data.dialin, r.kind.array, key) // until the engine checks it: see the shim
-	var entry dialin.Entry
-	if err == nil {
-		entry, err = put(ctx, r.kind.array, r.kind.spec(key, values))
-	}
-	if errors.As(err, new(*ambiguousKeyError)) {
+	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
+	if errors.As(err, new(*dialin.AmbiguousKeyError)) {
 		diags.Append(r.ambiguous(ctx, key, verb))
 		return nil, diags
 	}
