@@ -45,7 +45,7 @@ func TestCreateDialinConfig(t *testing.T) {
 	if got.ID != "0cb313e1-211f-4be0-833d-8c7305b19902" || got.Type != DialinConfigPinless || got.PhoneNumber() != "+12555599999" {
 		t.Errorf("got %+v", got)
 	}
-	if uri, ok := got.String("sip_uri"); !ok || !strings.HasSuffix(uri, ".dapp.signalwire.com") {
+	if uri, ok := got.Text("sip_uri"); !ok || !strings.HasSuffix(uri, ".dapp.signalwire.com") {
 		t.Errorf("sip_uri = %q", uri)
 	}
 	if string(got.Config["timeout_config"]) != `{"message":"No Agents are available right now"}` {
@@ -106,7 +106,7 @@ func TestGetDialinConfigDecoding(t *testing.T) {
 		check      func(*DialinConfig) error
 	}{
 		{"documented pinless", pinlessConfigJSON, func(d *DialinConfig) error {
-			if h, _ := d.String("hmac"); h != "9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=" {
+			if h, _ := d.Text("hmac"); h != "9jyatvPWQfBymCGDOYPYKF/TRZXR+08Gj4bvPF78pH0=" {
 				return fmt.Errorf("hmac %q", h)
 			}
 			return nil
@@ -116,7 +116,7 @@ func TestGetDialinConfigDecoding(t *testing.T) {
 				if _, ok := d.Config["phone_number"]; ok || d.PhoneNumber() != "" {
 					return fmt.Errorf("null phone_number kept: %s", d.Config["phone_number"])
 				}
-				if p, _ := d.String("name_prefix"); p != "pbx" {
+				if p, _ := d.Text("name_prefix"); p != "pbx" {
 					return fmt.Errorf("name_prefix %q", p)
 				}
 				return nil
@@ -130,7 +130,7 @@ func TestGetDialinConfigDecoding(t *testing.T) {
 			}},
 		{"dailybots", `{"id":"a","type":"pinless_dialin","config":{"phone_number":"+14155550100","room_creation_api":"dailybots"}}`,
 			func(d *DialinConfig) error {
-				if api, ok := d.String("room_creation_api"); !ok || api != "dailybots" {
+				if api, ok := d.Text("room_creation_api"); !ok || api != "dailybots" {
 					return fmt.Errorf("room_creation_api %q", api)
 				}
 				return nil
@@ -140,7 +140,7 @@ func TestGetDialinConfigDecoding(t *testing.T) {
 				if string(d.Config["x_future"]) != `[1, 2.50]` || string(d.Config["ivr_greeting"]) != `{"message":"hi","voice":"x"}` {
 					return fmt.Errorf("config %v", d.Config)
 				}
-				if _, ok := d.String("ivr_greeting"); ok {
+				if _, ok := d.Text("ivr_greeting"); ok {
 					return errors.New("an object read as a string")
 				}
 				return nil

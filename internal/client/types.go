@@ -109,9 +109,9 @@ type DialinConfig struct {
 	Config map[string]json.RawMessage
 }
 
-// String returns a string field of the config and whether it is set to a
+// Text returns a string field of the config and whether it is set to a
 // string (absent, null and other types are not).
-func (c *DialinConfig) String(field string) (string, bool) {
+func (c *DialinConfig) Text(field string) (string, bool) {
 	var s string
 	if err := json.Unmarshal(c.Config[field], &s); err != nil {
 		return "", false
@@ -121,7 +121,7 @@ func (c *DialinConfig) String(field string) (string, bool) {
 
 // PhoneNumber is the config's number, "" for a SIP-only pinless object.
 func (c *DialinConfig) PhoneNumber() string {
-	n, _ := c.String("phone_number")
+	n, _ := c.Text("phone_number")
 	return n
 }
 

@@ -116,8 +116,8 @@ func (e *Engine) failAll(changes []*change, err error) {
 // answered settles changes against snap, which Daily answered at at to a
 // write made for them (written), or which a read made at at showed already
 // holding them. It returns the changes snap does not hold. The others are
-// pinned, claimed, owed a confirming read if written, and their callers
-// held or let go (see above). Called under rmw.
+// pinned, claimed, owed a confirming read if a write carrying them may have
+// landed, and their callers held or let go (see above). Called under rmw.
 func (e *Engine) answered(changes []*change, snap snapshot, at time.Time, written bool) (undone []*change) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -137,7 +137,7 @@ func (e *Engine) answered(changes []*change, snap snapshot, at time.Time, writte
 				}
 				c.answer = entries
 				delete(e.repairing, c)
-				if written {
+				if written || c.mayBeApplied {
 					e.unconfirmed = append(e.unconfirmed, pendingConfirmation{change: c, answered: at, tries: c.reapplies})
 				}
 				e.hold(c)

@@ -95,8 +95,7 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 			return slices.Delete(slices.Clone(current), i, i+1), nil
 		},
 		confirmed: func(entries []Entry) bool {
-			k := arrayKey{array, key}
-			return e.history.isClaimed(k) || e.history.hasObject(k) || indexOf(entries, key) < 0
+			return e.keptBy(array, key) || indexOf(entries, key) < 0
 		},
 	})
 	return err
@@ -124,13 +123,22 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 				if wanted[en.Key()] {
 					at[en.Key()] = len(next)
 					next = append(next, en)
+				} else {
+					e.history.remove(arrayKey{array, en.Key()}, en)
 				}
 			}
 			for _, s := range specs {
-				if i, ok := at[s.Key]; ok {
+				switch i, ok := at[s.Key]; {
+				case ok:
 					next[i] = s.apply(&next[i])
-				} else {
-					next = append(next, s.apply(nil))
+				default:
+					// A route a Delete of this walk removed keeps its secret.
+					removed, wasRemoved := e.history.removedEntry(arrayKey{array, s.Key})
+					if wasRemoved {
+						next = append(next, s.apply(&removed))
+					} else {
+						next = append(next, s.apply(nil))
+					}
 				}
 			}
 			return next, nil
@@ -155,7 +163,52 @@ func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec
 				}
 			}
 		},
+		// A per-route Delete of this walk leaves the routes it declares: the
+		// array changing from per-route resources to this one in one apply.
+		succeeded: func() {
+			for _, s := range specs {
+				e.history.claim(arrayKey{array, s.Key})
+			}
+		},
 	})
+}
+
+// RemoveAll empties the array, as destroying its exclusive resource does,
+// but for the routes a Create or Put of this walk claimed (see keyHistory):
+// the array changing from the exclusive resource to per-route resources in
+// one apply, in whichever order Terraform runs the two. What it removes is
+// remembered, so that a later Create of the key keeps the route's secret.
+func (e *Engine) RemoveAll(ctx context.Context, array string) error {
+	_, err := e.submit(&change{
+		ctx:      ctx,
+		array:    array,
+		describe: "the whole " + array + " array",
+		isDelete: true,
+		mutate: func(current []Entry, _ bool) ([]Entry, error) {
+			if err := ambiguous(array, current, ""); err != nil {
+				return nil, err
+			}
+			return slices.DeleteFunc(slices.Clone(current), func(en Entry) bool {
+				if e.keptBy(array, en.Key()) {
+					return false
+				}
+				e.history.remove(arrayKey{array, en.Key()}, en)
+				return true
+			}), nil
+		},
+		confirmed: func(entries []Entry) bool {
+			return !slices.ContainsFunc(entries, func(en Entry) bool { return !e.keptBy(array, en.Key()) })
+		},
+	})
+	return err
+}
+
+// keptBy reports whether this walk wrote the route with key in array, as a
+// route or (under the shared-store reading, where it shows in the array) as
+// a config object.
+func (e *Engine) keptBy(array, key string) bool {
+	k := arrayKey{array, key}
+	return e.history.isClaimed(k) || e.history.hasObject(k)
 }
 
 func byKey(entries []Entry) map[string]Entry {

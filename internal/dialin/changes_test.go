@@ -2,6 +2,7 @@ package dialin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -170,5 +171,35 @@ func TestAmbiguousEntriesAreKeptAndNotChanged(t *testing.T) {
 	}
 	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, nil); !errors.As(err, &amb) || !slices.Equal(amb.Keys, []string{"sip:", "sip:trunk"}) {
 		t.Errorf("replacing the array: %v, want an AmbiguousKeyError for sip: and sip:trunk", err)
+	}
+}
+
+// A write never sends sip_uri, which Daily mints: whether Daily ignores or
+// refuses one sent back is not documented.
+func TestWritesNeverSendSipURI(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	var sent []string
+	f.beforePost = func(_ int, arrays map[string][]json.RawMessage) error {
+		for _, raws := range arrays {
+			for _, raw := range raws {
+				sent = append(sent, string(raw))
+			}
+		}
+		return nil
+	}
+	eng := New(f, testOptions())
+	if _, err := eng.Create(context.Background(), client.PinlessDialin, routeSpec("+15550000071", "https://hook.example")); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 2 {
+		t.Fatalf("sent %d entries, want 2", len(sent))
+	}
+	for _, raw := range sent {
+		if strings.Contains(raw, "sip_uri") {
+			t.Errorf("sent %s", raw)
+		}
+	}
+	if !strings.Contains(sent[0], `"x_future":{"a":1}`) || !strings.Contains(sent[0], `"hmac":"c2VjcmV0"`) {
+		t.Errorf("the untouched entry went out as %s, want its fields but sip_uri", sent[0])
 	}
 }

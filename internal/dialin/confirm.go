@@ -20,6 +20,20 @@ type pendingConfirmation struct {
 	tries    int       // confirming reads that failed, and re-applies
 }
 
+// dueAt is when a read can confirm p: VerifyDelay after the last write that
+// carried its change. Every write of an array carries every entry, so a
+// later write of the same array by this engine re-opens the window in which
+// a copy read just before it can land; and if an earlier copy had undone
+// the change just before that write read the array, the write restores it
+// for a while only. Called under mu.
+func (e *Engine) dueAt(p pendingConfirmation) time.Time {
+	last := p.answered
+	if w := e.lastWrite[p.change.array]; isArrayChange(p.change) && w.After(last) {
+		last = w
+	}
+	return last.Add(e.opts.VerifyDelay)
+}
+
 // recheck settles the confirmations that a read started at readAt can
 // give, and returns the changes it finds undone, to be written again by the
 // caller's round. Called under rmw.
@@ -32,7 +46,7 @@ func (e *Engine) recheck(snap snapshot, readAt time.Time) []*change {
 		switch {
 		case isObjectChange(c):
 			return false // see recheckObjects
-		case readAt.Sub(p.answered) < e.opts.VerifyDelay:
+		case readAt.Before(e.dueAt(p)):
 			return false // too early to tell
 		case c.confirmed(snap.arrays[c.array]):
 			c.answer = snap.arrays[c.array]
@@ -69,7 +83,13 @@ func (e *Engine) armConfirm() {
 	if len(e.unconfirmed) == 0 || e.confirmTimer != nil {
 		return
 	}
-	due := time.Until(e.unconfirmed[0].answered.Add(e.opts.VerifyDelay))
+	first := e.dueAt(e.unconfirmed[0])
+	for _, p := range e.unconfirmed[1:] {
+		if at := e.dueAt(p); at.Before(first) {
+			first = at
+		}
+	}
+	due := time.Until(first)
 	e.confirmTimer = time.AfterFunc(max(due, 0), e.confirmDue)
 }
 
@@ -109,7 +129,7 @@ func (e *Engine) countFailedRead(kind func(*change) bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i, p := range e.unconfirmed {
-		if kind(p.change) && time.Since(p.answered) >= e.opts.VerifyDelay {
+		if kind(p.change) && !time.Now().Before(e.dueAt(p)) {
 			e.unconfirmed[i].tries++
 		}
 	}

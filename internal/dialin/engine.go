@@ -95,10 +95,11 @@ type Engine struct {
 	unconfirmed  []pendingConfirmation // writes whose confirming read is to come
 	repairing    map[*change]bool      // found undone, being written again
 	confirmTimer *time.Timer
-	waiting      int       // callers whose outcome is not delivered
-	held         []*change // callers held after Daily's answer
-	contested    bool      // a read found a change of this engine undone
-	lost         []string  // failures of changes whose callers had returned
+	waiting      int                  // callers whose outcome is not delivered
+	held         []*change            // callers held after Daily's answer
+	contested    bool                 // a read found a change of this engine undone
+	lastWrite    map[string]time.Time // by array: when this engine's last write of it was answered (or lost)
+	lost         []string             // failures of changes whose callers had returned
 }
 
 // New returns an Engine writing through backend.
@@ -119,7 +120,7 @@ func New(backend Backend, opts Options) *Engine {
 		opts.LogContext = context.Background()
 	}
 	gather := gatherer{window: opts.BatchWindow}
-	e := &Engine{backend: backend, opts: opts, history: newKeyHistory(), repairing: map[*change]bool{}}
+	e := &Engine{backend: backend, opts: opts, history: newKeyHistory(), repairing: map[*change]bool{}, lastWrite: map[string]time.Time{}}
 	e.reads = &readSharer[snapshot]{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
 	e.objects = &readSharer[objectSnapshot]{gather: gather, get: e.listObjects, maxAge: opts.ReadMaxAge}
 	if opts.BatchWindow > 0 {

@@ -43,6 +43,23 @@ func newEntry(fields map[string]json.RawMessage) Entry {
 	return e
 }
 
+// readOnlyFields are minted by Daily and never sent back: whether Daily
+// ignores or refuses one sent is not documented.
+var readOnlyFields = []string{"sip_uri"}
+
+// sendable is the entry as a write sends it: exactly as Daily holds it, less
+// the read-only fields.
+func (e Entry) sendable() json.RawMessage {
+	if !slices.ContainsFunc(readOnlyFields, func(f string) bool { _, ok := e.Fields[f]; return ok }) {
+		return e.Raw
+	}
+	fields := maps.Clone(e.Fields)
+	for _, f := range readOnlyFields {
+		delete(fields, f)
+	}
+	return newEntry(fields).Raw
+}
+
 // Text returns a string field, or "" when it is absent or not a string.
 func (e Entry) Text(field string) string {
 	var s string

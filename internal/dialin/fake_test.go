@@ -24,6 +24,8 @@ type fakeDaily struct {
 	beforePost func(n int, arrays map[string][]json.RawMessage) error
 	afterPost  func(n int) error
 
+	sipURIs map[string]any // by entry key
+
 	// Config objects: see fakeobjects_test.go.
 	objects      map[string]client.DialinConfig
 	nextID       int
@@ -33,7 +35,7 @@ type fakeDaily struct {
 }
 
 func newFakeDaily(pinless ...string) *fakeDaily {
-	f := &fakeDaily{arrays: map[string][]json.RawMessage{}, objectCalls: map[string]int{}}
+	f := &fakeDaily{arrays: map[string][]json.RawMessage{}, sipURIs: map[string]any{}, objectCalls: map[string]int{}}
 	for _, e := range pinless {
 		f.arrays[client.PinlessDialin] = append(f.arrays[client.PinlessDialin], json.RawMessage(e))
 	}
@@ -71,6 +73,18 @@ func (f *fakeDaily) SetDialinArrays(_ context.Context, arrays map[string][]json.
 		}
 	}
 	for name, raws := range arrays {
+		// sip_uri is Daily's: one sent is ignored, and a key keeps the one
+		// it had, even after its entry was deleted (the emulator's stable
+		// reading).
+		for _, raw := range f.arrays[name] {
+			if en, err := parseEntry(raw); err == nil {
+				var m map[string]any
+				_ = json.Unmarshal(raw, &m)
+				if uri, ok := m["sip_uri"]; ok {
+					f.sipURIs[en.Key()] = uri
+				}
+			}
+		}
 		stored := make([]json.RawMessage, len(raws))
 		for i, raw := range raws {
 			var m map[string]any
@@ -81,6 +95,12 @@ func (f *fakeDaily) SetDialinArrays(_ context.Context, arrays map[string][]json.
 			if _, ok := m["hmac"]; !ok {
 				f.minted++
 				m["hmac"] = fmt.Sprintf("minted-%d", f.minted)
+			}
+			delete(m, "sip_uri")
+			if en, err := parseEntry(raw); err == nil {
+				if uri, ok := f.sipURIs[en.Key()]; ok {
+					m["sip_uri"] = uri
+				}
 			}
 			stored[i], _ = json.Marshal(m)
 		}

@@ -135,7 +135,7 @@ func (f *fakeDaily) ListDialinConfigs(_ context.Context, filter client.DialinCon
 	var out []client.DialinConfig
 	for _, id := range slices.Sorted(maps.Keys(f.objectStore())) {
 		o := f.objectStore()[id]
-		prefix, _ := o.String("name_prefix")
+		prefix, _ := o.Text("name_prefix")
 		switch {
 		case filter.PhoneNumber != "" && o.PhoneNumber() != filter.PhoneNumber,
 			filter.NamePrefix != "" && prefix != filter.NamePrefix,

@@ -56,7 +56,7 @@ func (e *Engine) dueChanges(kind func(*change) bool) []*change {
 	defer e.mu.Unlock()
 	var due []*change
 	for _, p := range e.unconfirmed {
-		if kind(p.change) && time.Since(p.answered) >= e.opts.VerifyDelay {
+		if kind(p.change) && !time.Now().Before(e.dueAt(p)) {
 			due = append(due, p.change)
 		}
 	}
@@ -108,7 +108,7 @@ func (e *Engine) recheckObjects(present map[string]client.DialinConfig, readAt t
 	var again []*change
 	e.unconfirmed = slices.DeleteFunc(e.unconfirmed, func(p pendingConfirmation) bool {
 		c := p.change
-		if c.obj == nil || readAt.Sub(p.answered) < e.opts.VerifyDelay {
+		if c.obj == nil || readAt.Before(e.dueAt(p)) {
 			return false
 		}
 		o, exists := present[c.obj.id]

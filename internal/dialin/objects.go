@@ -354,11 +354,13 @@ func entryOf(o client.DialinConfig) Entry {
 }
 
 // objectBody is the PUT body that makes an object whose config is current
-// hold s: every field of current but the read-only sip_uri, s's values over
+// hold s: every field of current but the read-only ones, s's values over
 // them, null for each field s removes, and the kept secret.
 func (s RouteSpec) objectBody(current map[string]json.RawMessage) map[string]json.RawMessage {
 	body := maps.Clone(current)
-	delete(body, "sip_uri")
+	for _, f := range readOnlyFields {
+		delete(body, f)
+	}
 	for _, f := range s.Managed {
 		if _, set := s.Set[f]; !set && !slices.Contains(s.Preserve, f) {
 			body[f] = json.RawMessage("null")

@@ -66,3 +66,60 @@ func TestRenameInOneBatchSettlesInOneRound(t *testing.T) {
 		t.Errorf("%d GETs and %d POSTs, want 1 and 0", gets, posts)
 	}
 }
+
+// An array changes style in one apply: its exclusive resource is destroyed
+// while per-route resources declare its routes, or the reverse. In either
+// order, or in one batch, the declared routes stay with their secrets, and
+// only the undeclared one goes.
+func TestStyleSwitchInOneWalkKeepsTheRoutes(t *testing.T) {
+	const other = `{"hmac":"b3RoZXI=","phone_number":"+15550000002","room_creation_api":"https://gone.example"}`
+	spec := routeSpec("+15550000001", "https://other.example/hook") // as unmanaged holds it
+	run := func(t *testing.T, order string, whole func(ctx context.Context, eng *Engine) error, route func(ctx context.Context, eng *Engine) error) {
+		f := newFakeDaily(unmanaged, other)
+		eng := New(f, testOptions())
+		ctx := context.Background()
+		var wholeErr, routeErr error
+		switch order {
+		case "routes first":
+			routeErr = route(ctx, eng)
+			wholeErr = whole(ctx, eng)
+		case "whole first":
+			wholeErr = whole(ctx, eng)
+			routeErr = route(ctx, eng)
+		case "one batch":
+			var wg sync.WaitGroup
+			wg.Go(func() { wholeErr = whole(ctx, eng) })
+			wg.Go(func() { routeErr = route(ctx, eng) })
+			wg.Wait()
+		}
+		if wholeErr != nil || routeErr != nil {
+			t.Fatalf("whole array: %v, route: %v", wholeErr, routeErr)
+		}
+		if got := f.raw(client.PinlessDialin); got != "["+unmanaged+"]" {
+			t.Errorf("Daily holds %s, want only the declared route, unchanged: [%s]", got, unmanaged)
+		}
+	}
+	for _, order := range []string{"routes first", "whole first", "one batch"} {
+		t.Run("to per-route, "+order, func(t *testing.T) {
+			run(t, order,
+				func(ctx context.Context, eng *Engine) error { return eng.RemoveAll(ctx, client.PinlessDialin) },
+				func(ctx context.Context, eng *Engine) error {
+					_, err := eng.Create(ctx, client.PinlessDialin, spec)
+					return err
+				})
+		})
+		t.Run("to exclusive, "+order, func(t *testing.T) {
+			run(t, order,
+				func(ctx context.Context, eng *Engine) error {
+					_, err := eng.ReplaceAll(ctx, client.PinlessDialin, []RouteSpec{spec})
+					return err
+				},
+				func(ctx context.Context, eng *Engine) error {
+					if err := eng.Delete(ctx, client.PinlessDialin, "+15550000001"); err != nil {
+						return err
+					}
+					return eng.Delete(ctx, client.PinlessDialin, "+15550000002")
+				})
+		})
+	}
+}

@@ -2,6 +2,7 @@ package dialin
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -58,7 +59,9 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 	}
 	changed := after.changedSince(before)
 	if len(changed) == 0 {
-		// Daily holds them already; nothing was written, so nothing is owed.
+		// Daily holds them already. Nothing was written now, but an earlier
+		// write whose answer was lost may have been (mayBeApplied): a copy
+		// read before it may still land, so that one is owed a confirmation.
 		return e.answered(live, after, readAt, false), false, nil
 	}
 
@@ -67,18 +70,28 @@ func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*chang
 		return live, true, err
 	}
 	// Sent: even a failed write may have been applied.
+	answeredAt := time.Now()
+	e.wrote(changed, answeredAt)
 	for _, c := range live {
 		c.mayBeApplied = true
 	}
 	if err != nil {
 		return live, false, err
 	}
-	answeredAt := time.Now()
 	written, err := e.remember(dom, answeredAt)
 	if err != nil {
 		return live, false, err
 	}
 	return e.answered(live, written, answeredAt, true), false, nil
+}
+
+// wrote records that arrays were written, or may have been, at at.
+func (e *Engine) wrote(arrays map[string][]json.RawMessage, at time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for array := range arrays {
+		e.lastWrite[array] = at
+	}
 }
 
 // applyChanges makes each change on a copy of before and returns the result

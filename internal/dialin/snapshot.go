@@ -53,7 +53,7 @@ func (s snapshot) changedSince(before snapshot) map[string][]json.RawMessage {
 		}
 		raws := make([]json.RawMessage, len(entries))
 		for i, en := range entries {
-			raws[i] = en.Raw
+			raws[i] = en.sendable()
 		}
 		changed[array] = raws
 	}

@@ -39,9 +39,9 @@ func TestConfigThroughTheClient(t *testing.T) {
 		if err != nil || len(pins) != 1+10 {
 			t.Fatalf("filtered %d, %v", len(pins), err)
 		}
-		secret, _ := sip.String("hmac")
+		secret, _ := sip.Text("hmac")
 		updated, err := c.UpdateDialinConfig(ctx, sip.ID, json.RawMessage(`{"room_creation_api":"https://h.example/v2","name_prefix":"pbx","hold_music_url":null,"timeout_config":null,"hmac":"`+secret+`"}`))
-		if h, _ := updated.String("hmac"); err != nil || h != secret || string(updated.Config["sip_uri"]) != string(sip.Config["sip_uri"]) {
+		if h, _ := updated.Text("hmac"); err != nil || h != secret || string(updated.Config["sip_uri"]) != string(sip.Config["sip_uri"]) {
 			t.Fatalf("updated %+v, %v", updated, err)
 		}
 		if err := c.DeleteDialinConfig(ctx, sip.ID); err != nil {

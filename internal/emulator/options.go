@@ -13,14 +13,15 @@ import (
 // relate to the domain's dial-in arrays [inferred].
 type DialinStore string
 
+// The readings of DialinStore.
 const (
-	// DialinStoreShared: the objects are the array entries. GET / shows
+	// DialinStoreShared means the objects are the array entries. GET / shows
 	// every object of a type in that type's array; a POST / of a whole array
 	// replaces the objects of that type (an entry keeps the id of the object
 	// with its key, objects left out are deleted, new entries become new
 	// objects). Whether array entries show their id is unknown: they do not.
 	DialinStoreShared DialinStore = "shared"
-	// DialinStoreSeparate: the objects are a store of their own. A number
+	// DialinStoreSeparate means the objects are a store of their own. A number
 	// has one dial-in config across both stores: a POST / carrying a number
 	// an object holds is refused, and so is an object on a number an array
 	// entry holds.
@@ -31,6 +32,7 @@ const (
 // "hmac": null) does to its secret [inferred].
 type PutOmittedHMAC string
 
+// The readings of PutOmittedHMAC.
 const (
 	PutOmittedHMACKeep   PutOmittedHMAC = "keep"   // the secret stays
 	PutOmittedHMACRotate PutOmittedHMAC = "rotate" // a new one is minted, as an array write without hmac does
@@ -40,6 +42,7 @@ const (
 // send [inferred].
 type PutSemantics string
 
+// The readings of PutSemantics.
 const (
 	PutMerge   PutSemantics = "merge"   // fields not sent are kept; null clears a field
 	PutReplace PutSemantics = "replace" // fields not sent are removed; null is taken as absent
@@ -48,6 +51,7 @@ const (
 // SipURIMinting is when Daily mints a route's sip_uri [inferred].
 type SipURIMinting string
 
+// The readings of SipURIMinting.
 const (
 	SipURIStable     SipURIMinting = "stable"      // once per route key, kept across writes
 	SipURIOnChange   SipURIMinting = "on-change"   // anew whenever the route's other fields change
@@ -56,10 +60,10 @@ const (
 
 // SentSipURI is what Daily does with a sip_uri sent in an entry or a config
 // object: it is read-only [doc], but whether a sent one is ignored or
-// refused is not said [inferred]. The provider re-sends every entry it does
-// not change exactly as read, sip_uri included.
+// refused is not said [inferred]. The provider never sends it.
 type SentSipURI string
 
+// The readings of SentSipURI.
 const (
 	SentSipURIIgnore SentSipURI = "ignore" // dropped; the route keeps its own
 	SentSipURIRefuse SentSipURI = "refuse" // 400 invalid-request-error

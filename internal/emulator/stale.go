@@ -88,19 +88,19 @@ func (e *Emulator) staleCopy(objectWrite bool, arrays ...string) map[string]any 
 	return props
 }
 
-// staleWriteBack queues copy, taken just before a client write that
+// staleWriteBack queues props, a copy taken just before a client write that
 // succeeded, to be written back Delay later (caller holds the lock). Copies
 // are written in the order taken, so that two due at nearly the same time
 // land in a fixed order.
-func (e *Emulator) staleWriteBack(copy map[string]any) {
-	if copy == nil {
+func (e *Emulator) staleWriteBack(props map[string]any) {
+	if props == nil {
 		return
 	}
 	st := &e.stale
 	st.stats.Left--
 	st.stats.Taken++
 	st.stats.Pending++
-	st.queue = append(st.queue, staleCopy{time.Now().Add(st.cfg.Delay), copy})
+	st.queue = append(st.queue, staleCopy{time.Now().Add(st.cfg.Delay), props})
 	if st.working {
 		return
 	}

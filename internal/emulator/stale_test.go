@@ -87,9 +87,9 @@ func TestStaleWriterCopiesInARow(t *testing.T) {
 			t.Fatalf("%d %s", status, body)
 		}
 	}
-	s := waitStale(t, e)
+	waitStale(t, e)
 	time.Sleep(100 * time.Millisecond) // a copy that triggered another would show now
-	s = waitStale(t, e)
+	s := waitStale(t, e)
 	if s.Taken != 4 || s.Written != 4 || s.Refused != 0 || s.Left != 0 {
 		t.Fatalf("stats %+v", s)
 	}

@@ -129,11 +129,16 @@ func (k *arrayKind) readArray(ctx context.Context, engine *dialin.Engine) ([]dia
 }
 
 // readRoute reads the route with key as Daily holds it (through the
-// engine's shared reads); found is false when the array has none.
+// engine's shared reads); found is false when the array has none. A key
+// that several entries hold is an error.
 func (k *arrayKind) readRoute(ctx context.Context, engine *dialin.Engine, key string) (entry dialin.Entry, found bool, diags diag.Diagnostics) {
 	entries, err := engine.Entries(ctx, k.array)
 	if err != nil {
 		diags.AddError("Cannot read dial-in route", fmt.Sprintf("Reading %s %s: %s", k.noun, key, err))
+		return dialin.Entry{}, false, diags
+	}
+	if slices.Contains(dialin.AmbiguousKeys(entries), key) {
+		diags.Append(k.ambiguousRoute(key, entries, "read"))
 		return dialin.Entry{}, false, diags
 	}
 	entry, found = dialin.Find(entries, key)
@@ -183,16 +188,19 @@ func (k *arrayKind) routeKeyOfIdentity(ctx context.Context, identity *tfsdk.Reso
 }
 
 // routeState is the state of a per-route resource whose entry Daily holds as
-// entry. Daily does not keep the version of a write-only secret: woVersion is
-// the one planned or held before, null for a route listed but not managed
-// yet. While it is set, the state holds nothing of the secret.
-func (k *arrayKind) routeState(entry dialin.Entry, woVersion types.Int64) (routeValues, diag.Diagnostics) {
+// entry. Daily keeps neither deletion_protection nor the version of a
+// write-only secret: they are local's, the values planned or held before;
+// local is nil for a route listed but not managed yet (unprotected, no
+// write-only secret). While the version is set, the state holds nothing of
+// the secret.
+func (k *arrayKind) routeState(entry dialin.Entry, local routeValues) (routeValues, diag.Diagnostics) {
 	values, diags := k.values(entry, perRoute)
 	values[attrID] = types.StringValue(entry.Key())
 	values[attrPhoneNumber] = k.decode(entry, attrPhoneNumber, types.StringType, &diags)
+	values[attrDeletionProtection] = types.BoolValue(local.deletionProtected())
 	if _, ok := k.secret(); ok {
 		values[attrHMACWO] = types.StringNull()
-		values[attrHMACWOVersion] = woVersion
+		values[attrHMACWOVersion] = local.hmacWOVersion() // null for a nil local
 		if values.writeOnlySecret() {
 			values[attrHMAC] = types.StringNull()
 		}

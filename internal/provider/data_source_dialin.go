@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
@@ -32,11 +33,15 @@ func (d *dialinDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	routesDoc := "The routes, keyed by phone number in E.164 form."
+	if d.kind.sipOnly {
+		routesDoc = "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes)."
+	}
 	attrs := map[string]dsschema.Attribute{
 		attrID: dsschema.StringAttribute{Computed: true, MarkdownDescription: "The name of the array."},
 		attrRoutes: dsschema.MapNestedAttribute{
 			Computed:            true,
-			MarkdownDescription: "The routes, keyed by phone number (or `sip:<name_prefix>` for SIP-only routes).",
+			MarkdownDescription: routesDoc,
 			NestedObject: dsschema.NestedAttributeObject{
 				Attributes: readOnlyAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{}),
 					func(a schema.StringAttribute) dsschema.Attribute {
@@ -48,16 +53,26 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
+	description := "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it, " +
+		"but those no route key addresses on its own (" + oddEntriesText(d.kind) + "), which are left out with a warning."
 	if secret, ok := d.kind.secret(); ok {
-		attrs[attrHMACs] = dsschema.MapAttribute{
-			ElementType:         types.StringType,
-			Computed:            true,
-			Sensitive:           true,
-			MarkdownDescription: "The `" + secret.name + "` of every route, keyed like `routes`: the secret with which Daily signs its webhook requests.",
+		attrs[attrIncludeHMACs] = dsschema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			MarkdownDescription: "Whether to read every route's `" + secret.name + "` into `" + attrHMACs + "`, and so into the state. Default `false`: " +
+				"read one route's secret with the ephemeral resource `daily_" + d.kind.array + "_route` instead, which stores nothing.",
 		}
+		attrs[attrHMACs] = dsschema.MapAttribute{
+			ElementType: types.StringType,
+			Computed:    true,
+			Sensitive:   true,
+			MarkdownDescription: "With `" + attrIncludeHMACs + " = true`, the `" + secret.name + "` of every route, keyed like `routes`: the secret with which Daily signs its webhook requests. " +
+				"Null otherwise.",
+		}
+		description += " Routes' secrets stay out of the state unless `" + attrIncludeHMACs + "` is set."
 	}
 	resp.Schema = dsschema.Schema{
-		MarkdownDescription: "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it.",
+		MarkdownDescription: description,
 		Attributes:          attrs,
 	}
 }
@@ -66,18 +81,34 @@ func (d *dialinDataSource) Configure(_ context.Context, req datasource.Configure
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *dialinDataSource) Read(ctx context.Context, _ datasource.ReadRequest, resp *datasource.ReadResponse) {
+func (d *dialinDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	_, hasSecret := d.kind.secret()
+	var include types.Bool
+	if hasSecret {
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrIncludeHMACs), &include)...)
+	}
 	entries, diags := d.kind.readArray(ctx, d.data.dialin)
 	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	model, diags := arrayModelOf(d.kind, entries, everyPrefix)
+	addressable, odd := d.kind.splitOdd(entries)
+	if len(odd) > 0 {
+		resp.Diagnostics.Append(d.kind.oddEntriesLeftOut(odd, len(entries), "this data source's routes"))
+	}
+	model, diags := arrayModelOf(d.kind, addressable, everyPrefix)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(model.set(ctx, &resp.State)...)
+	if hasSecret {
+		if !include.ValueBool() {
+			// Read for its webhooks, the array must not put every secret of the domain in the state.
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrHMACs), types.MapNull(types.StringType))...)
+		}
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrIncludeHMACs), types.BoolValue(include.ValueBool()))...)
+	}
 }
 
 // readOnlyAttributes turns the resource attributes of a route into the

@@ -155,7 +155,7 @@ func (d *configDataSource) find(ctx context.Context, id, number, prefix types.St
 			return client.DialinConfig{}, diags
 		}
 		matches := slices.DeleteFunc(objects, func(o client.DialinConfig) bool {
-			p, _ := o.String(attrNamePrefix)
+			p, _ := o.Text(attrNamePrefix)
 			return p != prefix.ValueString()
 		})
 		if len(matches) == 1 {

@@ -80,9 +80,8 @@ func (k *arrayKind) objectState(o client.DialinConfig, local routeValues) (route
 		diags.AddError("Cannot read dial-in config", fmt.Sprintf("Daily's dial-in config %s: %s", o.ID, err))
 		return nil, diags
 	}
-	values, diags := k.routeState(entry, local.hmacWOVersion())
+	values, diags := k.routeState(entry, local)
 	values[attrID] = types.StringValue(o.ID)
-	values[attrDeletionProtection] = types.BoolValue(local.deletionProtected())
 	return values, diags
 }
 

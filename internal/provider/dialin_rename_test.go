@@ -155,3 +155,74 @@ func TestAccDialinRoute_identicalDeclarations(t *testing.T) {
 		t.Errorf("%d writes reached Daily", got)
 	}
 }
+
+// Two resources declaring one number that is known only at apply (a number
+// bought in the same apply) cannot be told apart by the plan, which plans
+// both. The apply plans each again just before writing it: it writes the
+// first and refuses the second as declared twice. Nothing is lost (the
+// number and the route written are in the state, Daily holds that one
+// route), and once the configuration keeps only the route written, the
+// next plan is clean.
+func TestAccDialinRoute_declaredTwiceOnANumberBoughtInTheSameApply(t *testing.T) {
+	t.Parallel()
+	env := newAccEnv(t)
+	env.RequireEmulator(t) // buys
+	number := env.availableNumber(t, "415", "+14155550123")
+	wd := newCLIWorkdir(t)
+	// Bought by area code: its number is unknown until the apply buys it.
+	phone := env.ProviderConfig() + "\nresource \"daily_phone_number\" \"p\" {\n  areacode = \"415\"\n}\n"
+	route := func(name string) string {
+		return fmt.Sprintf(`
+resource "daily_pinless_dialin_route" %q {
+  phone_number      = daily_phone_number.p.number
+  room_creation_api = "https://hooks.example.test/%s"
+}
+`, name, name)
+	}
+	wd.write(phone + route("a") + route("b"))
+	planned, err := wd.plannedChanges()
+	if err != nil {
+		t.Fatalf("terraform plan: %v", err)
+	}
+	if len(planned) != 3 {
+		t.Fatalf("the plan holds %v, want the number and both routes created", planned)
+	}
+
+	err = wd.tryApply()
+	if err == nil || !errorPattern("Dial-in route declared twice", number+" is declared by this resource and by another in this configuration",
+		"a daily_pinless_dialin_route with room_creation_api").MatchString(err.Error()) {
+		t.Fatalf("got %v, want the second route refused as declared twice", err)
+	}
+	state, err := wd.stateResources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := state["daily_phone_number.p"]; !ok {
+		t.Fatal("the number bought is not in the state")
+	}
+	written, failed := "a", "b"
+	if _, ok := state["daily_pinless_dialin_route.b"]; ok {
+		written, failed = "b", "a"
+	}
+	if _, ok := state["daily_pinless_dialin_route."+written]; !ok || len(state) != 2 {
+		t.Fatalf("the state holds %d resources, want the number and one route", len(state))
+	}
+	if err := checkArrayKeys(env.Emu, client.PinlessDialin, number)(); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkEntry(env.Emu, client.PinlessDialin, number, map[string]any{
+		"room_creation_api": "https://hooks.example.test/" + written,
+		"hmac":              state["daily_pinless_dialin_route."+written]["hmac"],
+	})(); err != nil {
+		t.Fatalf("Daily does not hold the route written as the state has it: %v", err)
+	}
+	t.Logf("route %s written, route %s refused", written, failed)
+
+	wd.write(phone + route(written))
+	if wd.planHasChanges() {
+		t.Error("the plan after removing the refused route is not empty")
+	}
+	if n := len(env.Emu.Purchased()); n != 1 {
+		t.Errorf("the domain owns %d numbers, want the 1 bought", n)
+	}
+}

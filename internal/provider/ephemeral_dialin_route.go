@@ -42,6 +42,14 @@ func (r *routeEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaReq
 		func(a schema.SingleNestedAttribute, nested map[string]eschema.Attribute) eschema.Attribute {
 			return eschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
 		})
+	if secret, ok := r.kind.secret(); ok {
+		// The resource's text tells how to set the secret; here it is only read.
+		attrs[secret.name] = eschema.StringAttribute{
+			Computed:            true,
+			Sensitive:           true,
+			MarkdownDescription: "The base64 secret with which Daily signs this route's webhook requests, as Daily holds it now; never stored in the plan or state.",
+		}
+	}
 	attrs[attrPhoneNumber] = eschema.StringAttribute{
 		Optional:            true,
 		MarkdownDescription: "The number whose route to read, in E.164 form.",

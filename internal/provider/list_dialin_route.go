@@ -64,8 +64,9 @@ func (r *routeListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Every entry of the domain's `" + r.kind.array + "` array, by " + keys + ", whoever manages it; for `terraform query` and bulk import.",
-		Attributes:          attrs,
+		MarkdownDescription: "Every entry of the domain's `" + r.kind.array + "` array, by " + keys + ", whoever manages it; for `terraform query` and bulk import. " +
+			"Entries no route key addresses on its own (" + oddEntriesText(r.kind) + ") are left out with a warning, and stay as they are.",
+		Attributes: attrs,
 	}
 }
 
@@ -89,7 +90,9 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	entries = slices.DeleteFunc(slices.Clone(entries), func(e dialin.Entry) bool {
+	total := len(entries)
+	entries, odd := r.kind.splitOdd(entries)
+	entries = slices.DeleteFunc(entries, func(e dialin.Entry) bool {
 		// A SIP-only route has no phone number, so any prefix excludes it.
 		if !prefix.IsNull() && !strings.HasPrefix(e.Text(attrPhoneNumber), prefix.ValueString()) {
 			return true
@@ -100,6 +103,14 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	entries = atMost(entries, req.Limit)
 
 	stream.Results = func(push func(list.ListResult) bool) {
+		if len(odd) > 0 {
+			// A result of diagnostics only: Terraform shows the warning and lists nothing for it.
+			var warning diag.Diagnostics
+			warning.Append(r.kind.oddEntriesLeftOut(odd, total, "the results"))
+			if !push(list.ListResult{Diagnostics: warning}) {
+				return
+			}
+		}
 		for _, e := range entries {
 			result := req.NewListResult(ctx)
 			result.DisplayName = e.Key()
@@ -119,7 +130,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 // -json prints listed objects in full, sensitive values included. Generated
 // configuration never holds it, and the import reads it.
 func (r *routeListResource) setResource(ctx context.Context, listed *tfsdk.Resource, e dialin.Entry) diag.Diagnostics {
-	values, diags := r.kind.routeState(e, types.Int64Null())
+	values, diags := r.kind.routeState(e, nil)
 	if diags.HasError() {
 		return diags
 	}

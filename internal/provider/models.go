@@ -35,6 +35,9 @@ const (
 	// data source keep their routes' secrets, keyed like routes.
 	attrHMACs    = "hmacs"
 	attrDomainID = "domain_id" // the identity of an exclusive resource
+	// attrIncludeHMACs asks a data source for its routes' secrets, which it
+	// leaves out of the state otherwise.
+	attrIncludeHMACs = "include_hmacs"
 
 	// The list resources' filters.
 	attrNumberPrefix = "number_prefix"

@@ -91,9 +91,10 @@ func (p *dailyProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Validators:          []validator.String{durationValidator(time.Millisecond)},
 			},
 			"dialin_batch_window": schema.StringAttribute{
-				MarkdownDescription: "How long the dial-in engine waits to gather concurrent route changes into one write to the domain, as a duration string. Default `" + durationText(dialin.DefaultBatchWindow) + "`; `\"0s\"` disables batching.",
-				Optional:            true,
-				Validators:          []validator.String{durationValidator(0)},
+				MarkdownDescription: "How long the dial-in engine waits to gather concurrent route changes into one write to the domain, as a duration string. Default `" + durationText(dialin.DefaultBatchWindow) + "`. " +
+					"`\"0s\"` turns off both the batching of writes and the shared reads of the domain: every route read and change then makes its own requests.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator(0)},
 			},
 		},
 	}

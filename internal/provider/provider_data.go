@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -16,22 +17,35 @@ import (
 // Terraform configures the provider anew for every walk (plan, apply), so it
 // lives for one walk.
 type providerData struct {
-	client        *client.Client
-	dialin        *dialin.Engine
-	buyMu         sync.Mutex // serializes buys so purchase reconciliation sees only its own buy
-	plannedRoutes routeKeys
+	client *client.Client
+	dialin *dialin.Engine
+	buyMu  sync.Mutex // serializes buys so purchase reconciliation sees only its own buy
+	plans  planRegistry
 }
 
-// routeKeys records which per-route resource declared each dial-in route key
-// in this walk's plans.
-type routeKeys struct {
-	mu    sync.Mutex
-	byKey map[string]declaration
+// planRegistry is what this walk's plans declare, for the checks no single
+// resource can make: a dial-in route key held by two resources, and a
+// dial-in array managed both whole and route by route (or whole twice).
+// It is the one place that knows these facts; a resource of the dial-in
+// arrays reports what its plan declares with claimArray and, once its key is
+// known, claimRoute, which add the error when the plan clashes with another.
+//
+// It sees one walk of one provider configuration: the plan walk, where every
+// resource is planned, and the apply walk, where Terraform plans each
+// resource again just before applying it (so a clash that the plan could not
+// see, a route key unknown until apply, is refused there, after the
+// resources applied before it were written). A destroy's plan declares
+// nothing: a resource being destroyed clashes with nothing.
+type planRegistry struct {
+	mu     sync.Mutex
+	routes map[string]declaration // by route key: a number's route, across both arrays
+	arrays map[string][]arrayUse  // by array (client.PinlessDialin, client.PinDialin)
 }
 
-// declaration is one plan of a per-route resource that holds a key.
+// declaration is one plan of a resource.
 type declaration struct {
-	description string // the resource, for messages
+	typeName    string // the resource type, e.g. daily_pinless_dialin_route
+	description string // what tells the resource apart in the configuration, for messages
 	// existing is true for the plan of a resource in the state, whose
 	// configuration is config: Terraform plans a resource it replaces
 	// (-replace) twice, as it is and then anew with the same configuration.
@@ -39,22 +53,105 @@ type declaration struct {
 	config   string
 }
 
-// declare records that a resource declares key in a plan, unless another
-// already did: then it returns that one's description.
-func (k *routeKeys) declare(key string, d declaration) (other string, taken bool) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if prior, taken := k.byKey[key]; taken {
-		if prior.existing && !d.existing && prior.config == d.config {
-			return "", false // the same resource, planned anew to be replaced
+// replannedAs reports whether later is d's resource planned anew to be
+// replaced, rather than another resource.
+func (d declaration) replannedAs(later declaration) bool {
+	return d.existing && !later.existing && d.config == later.config
+}
+
+// arrayStyle is how a resource manages a dial-in array.
+type arrayStyle int
+
+const (
+	// wholeArray: the resource owns the array and removes every entry it
+	// does not declare (daily_pinless_dialin, daily_pin_dialin). No other
+	// resource of the configuration may use the array.
+	wholeArray arrayStyle = iota
+	// oneEntry: the resource manages one route of the array and leaves the
+	// others alone (the per-route resources, and Daily's per-object dial-in
+	// configs of the array's type). Any number of them may share an array,
+	// but not with a wholeArray resource.
+	oneEntry
+)
+
+// arrayUse is the plan of a resource that uses an array.
+type arrayUse struct {
+	declaration
+	style arrayStyle
+}
+
+// claimArray records that the resource planned as d manages array in style,
+// and adds an error to diags when that mixes styles: two wholeArray
+// resources, or a wholeArray one beside a oneEntry one. The error is the
+// second resource's, naming the first.
+func (p *planRegistry) claimArray(array string, style arrayStyle, d declaration, diags *diag.Diagnostics) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, prior := range p.arrays[array] {
+		if prior.replannedAs(d) || (prior.style == oneEntry && style == oneEntry) {
+			continue
 		}
-		return prior.description, true
+		diags.AddError("Dial-in array managed twice", mixedStyles(array, arrayUse{d, style}, prior))
+		return
 	}
-	if k.byKey == nil {
-		k.byKey = map[string]declaration{}
+	if p.arrays == nil {
+		p.arrays = map[string][]arrayUse{}
 	}
-	k.byKey[key] = d
-	return "", false
+	p.arrays[array] = append(p.arrays[array], arrayUse{d, style})
+}
+
+// mixedStyles says why this and other may not both manage array.
+func mixedStyles(array string, this, other arrayUse) string {
+	if this.style == wholeArray && other.style == wholeArray {
+		return fmt.Sprintf("The %s array is managed whole by this %s and by another resource of this configuration: %s. "+
+			"Each removes every route the other declares, so they would undo each other on every apply. "+
+			"Keep one %s per domain, with the routes of both.", array, this.typeName, other.description, this.typeName)
+	}
+	var clash string
+	whole, single := this, other
+	if this.style == wholeArray {
+		clash = fmt.Sprintf("The %s array is managed whole by this %s, and route by route by another resource of this configuration: %s.",
+			array, this.typeName, other.description)
+	} else {
+		whole, single = other, this
+		clash = fmt.Sprintf("This %s manages one route of the %s array, which another resource of this configuration manages whole: %s.",
+			this.typeName, array, other.description)
+	}
+	return clash + fmt.Sprintf(" %s removes every route it does not declare, so the two would undo each other on every apply. "+
+		"Manage the array either with %s alone or with resources of single routes such as %s, never both.",
+		whole.typeName, whole.typeName, single.typeName)
+}
+
+// claimRoute records that the resource planned as d declares the route key,
+// and adds an error to diags, at the attribute at, when another resource of
+// this walk declared it already. A number has one dial-in route across the
+// domain (pinless or PIN), so keys are claimed across both arrays.
+func (p *planRegistry) claimRoute(key string, d declaration, at path.Path, diags *diag.Diagnostics) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if prior, taken := p.routes[key]; taken {
+		if prior.replannedAs(d) {
+			return
+		}
+		diags.AddAttributeError(at, "Dial-in route declared twice", fmt.Sprintf(
+			"%s is declared by this resource and by another in this configuration: %s. A number has one dial-in route across the domain, "+
+				"and two resources holding it would undo each other. Keep one of them; to rename a resource, change its address (a moved block is optional).",
+			key, prior.description))
+		return
+	}
+	if p.routes == nil {
+		p.routes = map[string]declaration{}
+	}
+	p.routes[key] = d
+}
+
+// routeClaimed reports whether some resource has declared the route key in
+// this walk: a route that one resource destroys and another declares stays.
+func (p *planRegistry) routeClaimed(key string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_, claimed := p.routes[key]
+	return claimed
 }
 
 // providerDataFrom type-asserts the ProviderData of a Configure request. It

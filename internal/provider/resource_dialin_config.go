@@ -165,16 +165,9 @@ func (r *configResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if values[identity].IsUnknown() {
 		return // known when the apply plans it again
 	}
-	key := values.key()
 	route := &routeResource{kind: r.kind, typeName: r.kind.configTypeName()}
-	declared := declaration{description: route.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
-	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
-		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
-			"%s is declared by this resource and by another in this configuration: %s. Daily keeps one dial-in config per number, "+
-				"across its config objects and its dial-in arrays, and two resources holding it would undo each other. Keep one of them. "+
-				"To move a route from a route resource to a config resource, remove the one and add the other in the same configuration.",
-			key, other))
-	}
+	declared := declaration{typeName: "daily_" + r.kind.configTypeName(), description: route.describe(values), existing: prior != nil, config: req.Config.Raw.String()}
+	r.data.plans.claimRoute(values.key(), declared, path.Root(identity), &resp.Diagnostics)
 }
 
 // replacedBy reports whether planned replaces the config whose state is

@@ -92,8 +92,11 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		}
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: r.description + "\n\nManage an array either with this resource or with the per-route resources, never both: " +
-			"this resource would remove their routes on every apply.",
+		MarkdownDescription: r.description + " An array holding entries no route key addresses on its own (" + oddEntriesText(r.kind) + ") is refused: " +
+			"this resource would merge or remove them." +
+			"\n\nManage an array either with this resource or with the per-route resources, never both: " +
+			"this resource would remove their routes on every apply. Within one configuration, a plan that declares both for one array, " +
+			"or two of this resource, is refused.",
 		Attributes: attrs,
 	}
 }
@@ -148,15 +151,35 @@ func (r *exclusiveResource) ValidateConfig(ctx context.Context, req resource.Val
 	}
 }
 
-// ModifyPlan plans the secrets Daily keeps when the configuration sets none:
-// a route that has one keeps it, a new route's is unknown until Daily mints it.
+// ModifyPlan refuses a second resource of this configuration managing the
+// array (see planRegistry.claimArray), and plans the secrets Daily keeps when
+// the configuration sets none: a route that has one keeps it, a new route's
+// is unknown until Daily mints it.
 func (r *exclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if _, ok := r.kind.secret(); !ok || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
+		return // a destroy declares nothing
+	}
+	var routes types.Map
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	var configured, routes, prior types.Map
+	if r.data != nil {
+		r.data.plans.claimArray(r.kind.array, wholeArray, declaration{
+			typeName:    "daily_" + r.kind.array,
+			description: describeRoutes("daily_"+r.kind.array, routes),
+			existing:    !req.State.Raw.IsNull(),
+			config:      req.Config.Raw.String(),
+		}, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	if _, ok := r.kind.secret(); !ok {
+		return
+	}
+	var configured, prior types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrHMACs), &configured)...)
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root(attrRoutes), &routes)...)
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attrHMACs), &prior)...)
 	}
@@ -191,7 +214,7 @@ func (r *exclusiveResource) Create(ctx context.Context, req resource.CreateReque
 }
 
 func (r *exclusiveResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	entries, diags := r.kind.readArray(ctx, r.data.dialin)
+	entries, diags := r.readManageable(ctx)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
@@ -213,8 +236,10 @@ func (r *exclusiveResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 }
 
+// Delete empties the array, but for routes per-route resources of this
+// apply wrote: the array changing style in one apply (see dialin.RemoveAll).
 func (r *exclusiveResource) Delete(ctx context.Context, _ resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if _, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, nil); err != nil {
+	if err := r.data.dialin.RemoveAll(ctx, r.kind.array); err != nil {
 		resp.Diagnostics.AddError("Cannot empty dial-in array", fmt.Sprintf("Emptying %s: %s", r.kind.array, err))
 	}
 }
@@ -257,6 +282,11 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	if diags.HasError() {
 		return arrayModel{}, diags
 	}
+	// Refused before any write: ReplaceAll would merge or remove odd entries.
+	if _, readDiags := r.readManageable(ctx); readDiags.HasError() {
+		diags.Append(readDiags...)
+		return arrayModel{}, diags
+	}
 	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
@@ -275,6 +305,20 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	model, modelDiags := arrayModelOf(r.kind, entries, declaredPrefixes(planned))
 	diags.Append(modelDiags...)
 	return model, diags
+}
+
+// readManageable reads the array, refusing one that holds entries no route
+// key addresses (see splitOdd): keyed by route, this resource would merge
+// them or remove them.
+func (r *exclusiveResource) readManageable(ctx context.Context) ([]dialin.Entry, diag.Diagnostics) {
+	entries, diags := r.kind.readArray(ctx, r.data.dialin)
+	if diags.HasError() {
+		return nil, diags
+	}
+	if _, odd := r.kind.splitOdd(entries); len(odd) > 0 {
+		diags.Append(r.kind.oddEntriesRefused(odd, len(entries), "daily_"+r.kind.array))
+	}
+	return entries, diags
 }
 
 // setState sets the state to the array's model and the identity to its
@@ -300,6 +344,23 @@ func declaredPrefixes(declared types.Map) shownPrefixes {
 		}
 	}
 	return func(key string) bool { return setting[key] }
+}
+
+// describeRoutes names an exclusive resource of type typeName by the routes
+// it plans, for messages.
+func describeRoutes(typeName string, routes types.Map) string {
+	if routes.IsUnknown() {
+		return "the " + typeName + " whose routes are known only after apply"
+	}
+	keys := slices.Sorted(maps.Keys(routes.Elements()))
+	const shown = 3
+	switch {
+	case len(keys) == 0:
+		return "the " + typeName + " with no routes"
+	case len(keys) > shown:
+		return fmt.Sprintf("the %s with %d routes (%s, ...)", typeName, len(keys), strings.Join(keys[:shown], ", "))
+	}
+	return fmt.Sprintf("the %s with routes %s", typeName, strings.Join(keys, ", "))
 }
 
 // without returns the elements of sorted list a that sorted list b lacks.

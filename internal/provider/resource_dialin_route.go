@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -67,13 +68,15 @@ func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest
 
 func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	numberDoc := "The purchased number this route answers, in E.164 form. Changing it replaces the route."
+	idDoc := "The route's key in the array: its phone number in E.164 form."
 	if r.kind.sipOnly {
 		numberDoc += " Leave it unset for a SIP-only route, which is then identified by `name_prefix`."
+		idDoc = "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route."
 	}
 	attrs := map[string]schema.Attribute{
 		attrID: schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "The route's key in the array: its phone number, or `sip:<name_prefix>` for a SIP-only route.",
+			MarkdownDescription: idDoc,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		},
 		attrPhoneNumber: schema.StringAttribute{
@@ -83,6 +86,14 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			Validators:          []validator.String{e164Validator()},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
+		attrDeletionProtection: schema.BoolAttribute{
+			Optional: true,
+			Computed: true,
+			Default:  booldefault.StaticBool(false),
+			MarkdownDescription: "When true, a plan that would destroy or replace the route fails: nothing of it is applied. " +
+				"Set it together with the number's own `deletion_protection`, so that no plan removes the route of a number that stays. " +
+				"Set it to `false` and apply before removing the route. Default `false`.",
+		},
 	}
 	if _, ok := r.kind.secret(); ok {
 		attrs[attrHMACWO] = schema.StringAttribute{
@@ -90,7 +101,8 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			WriteOnly: true,
 			Sensitive: true,
 			MarkdownDescription: "Write-only alternative to `hmac` (Terraform 1.11 and later): the base64 secret is sent to Daily but never stored in the plan or state, " +
-				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes.",
+				"and `hmac` stays null. Terraform cannot see a change of a write-only value: it is sent when the route is created and whenever `hmac_wo_version` changes. " +
+				"Requires `hmac_wo_version`; cannot be used with `hmac`.",
 			Validators: []validator.String{
 				base64Validator(),
 				stringvalidator.ConflictsWith(path.MatchRoot(attrHMAC)),
@@ -99,13 +111,13 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 		}
 		attrs[attrHMACWOVersion] = schema.Int64Attribute{
 			Optional:            true,
-			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily.",
+			MarkdownDescription: "Version of `hmac_wo`: change it (for example increment it) to send the current `hmac_wo` to Daily. Required with `hmac_wo`, and only with it.",
 			Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot(attrHMACWO))},
 		}
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nManage an array either with these per-route resources or with its exclusive resource, never both: " +
-			"the exclusive resource removes every entry it does not declare.",
+			"the exclusive resource removes every entry it does not declare. Within one configuration, a plan that declares both for one array is refused.",
 		Attributes: r.kind.routeAttributes(perRoute, attrs),
 	}
 }
@@ -140,13 +152,24 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 	}
 }
 
-// ModifyPlan keeps hmac null while the secret is write-only, and refuses a
+// ModifyPlan refuses to remove a protected route and warns before removing
+// any other; keeps hmac null while the secret is write-only; and refuses a
 // route key that another per-route resource of this configuration declares
 // too: Daily keeps one entry per number, and two resources holding it would
 // undo each other's changes, or remove each other's route when either is destroyed.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var prior routeValues // nil for a route to create
+	if !req.State.Raw.IsNull() {
+		var stored types.Object
+		resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
+		prior = routeValues(stored.Attributes())
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
-		return // a destroy
+		r.planRemoval(prior, "destroys", &resp.Diagnostics)
+		return
 	}
 	var planned types.Object
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
@@ -157,6 +180,13 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if values.writeOnlySecret() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
+	if replaced := replacing(prior, values); len(replaced) > 0 {
+		// The replacement is a new route, under another key: the old one goes.
+		r.planRemoval(prior, "replaces ("+strings.Join(replaced, ", ")+" changes)", &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if r.data == nil {
 		return // not configured yet
 	}
@@ -164,20 +194,84 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if values[identity].IsNull() {
 		identity = attrNamePrefix
 	}
-	if values[identity].IsUnknown() {
-		return // known when the apply plans it again
+	known := !values[identity].IsUnknown()
+	declared := declaration{typeName: "daily_" + r.typeName, description: r.describe(values), existing: prior != nil, config: req.Config.Raw.String()}
+	// The array is known even while the key is not.
+	inArray := declared
+	inArray.description += ", for a " + identity + " known only after apply"
+	if known {
+		inArray.description = fmt.Sprintf("%s, for %s", declared.description, values.key())
 	}
-	if len(resp.RequiresReplace) > 0 {
-		return // Terraform plans the replacement next, as a new resource
+	r.data.plans.claimArray(r.kind.array, oneEntry, inArray, &resp.Diagnostics)
+	if known { // otherwise, known when the apply plans it again
+		r.data.plans.claimRoute(values.key(), declared, path.Root(identity), &resp.Diagnostics)
 	}
-	key := values.key()
-	declared := declaration{description: r.describe(values), existing: !req.State.Raw.IsNull(), config: req.Config.Raw.String()}
-	if other, taken := r.data.plannedRoutes.declare(key, declared); taken {
-		resp.Diagnostics.AddAttributeError(path.Root(identity), "Dial-in route declared twice", fmt.Sprintf(
-			"%s is declared by this resource and by another in this configuration: %s. A number has one dial-in route across the domain, "+
-				"and two resources holding it would undo each other. Keep one of them; to rename a resource, change its address (a moved block is optional).",
-			key, other))
+}
+
+// planRemoval refuses a plan that destroys or replaces (action) the route
+// whose state is prior when it is protected, and otherwise warns of what
+// stops working. A refusal fails the whole plan, so that nothing of it is
+// applied. -replace and tainted routes are replaced without the plan
+// telling: Delete refuses those, at apply.
+func (r *routeResource) planRemoval(prior routeValues, action string, diags *diag.Diagnostics) {
+	route := r.routeName(prior)
+	if prior.deletionProtected() {
+		diags.AddError("Dial-in route is protected from deletion", fmt.Sprintf(
+			"This plan %s the daily_%s of %s, whose deletion_protection is true, and would remove the route. The plan is refused, so nothing of it is applied. "+
+				"To remove the route, set deletion_protection = false and apply first. To rename the resource, use a moved block; "+
+				"to stop managing the route without removing it, remove it from the state (a removed block with lifecycle { destroy = false }, or terraform state rm).",
+			action, r.typeName, route))
+		return
 	}
+	if r.data != nil && r.data.plans.routeClaimed(prior.id()) {
+		return // another resource declares the route, which stays (see dialin.Engine.Delete)
+	}
+	detail := fmt.Sprintf("This plan %s the daily_%s of %s and removes the route from Daily. %s", action, r.typeName, route, r.whatStops(prior))
+	if number := prior.phoneNumber(); !number.IsNull() {
+		detail += fmt.Sprintf(" The number %s itself stays bought, and billed, unless this plan also releases it.", number.ValueString())
+	}
+	detail += " (When another resource of this configuration declares the same route, as after a for_each key renamed without a moved block, the route is kept instead.)"
+	diags.AddWarning("Dial-in route will be removed", detail)
+}
+
+// routeName names the route whose state is prior for messages: its number,
+// or for a SIP-only route its name_prefix.
+func (r *routeResource) routeName(prior routeValues) string {
+	if number := prior.phoneNumber(); !number.IsNull() {
+		return number.ValueString()
+	}
+	return fmt.Sprintf("the SIP-only route name_prefix = %q", prior.namePrefix().ValueString())
+}
+
+// whatStops says what stops working when the route whose state is prior is removed.
+func (r *routeResource) whatStops(prior routeValues) string {
+	if r.kind != pinlessKind {
+		return "Callers of the number will no longer be asked for a PIN nor reach a room."
+	}
+	webhook, _ := prior[attrRoomCreationAPI].(types.String)
+	if prior.phoneNumber().IsNull() {
+		sipURI, _ := prior["sip_uri"].(types.String)
+		return fmt.Sprintf("Calls to its SIP URI %s will no longer reach the webhook %s.", sipURI.ValueString(), webhook.ValueString())
+	}
+	return fmt.Sprintf("Calls to the number will no longer reach the webhook %s.", webhook.ValueString())
+}
+
+// replacing names the planned changes that replace the route whose state is
+// prior (nil for a new route): those of its identity, as the RequiresReplace
+// modifiers of phone_number and name_prefix decide. The framework does not
+// show a resource's ModifyPlan what they decided.
+func replacing(prior, planned routeValues) []string {
+	if prior == nil {
+		return nil
+	}
+	var changed []string
+	if !planned.phoneNumber().Equal(prior.phoneNumber()) {
+		changed = append(changed, attrPhoneNumber)
+	}
+	if planned.phoneNumber().IsNull() && !planned.namePrefix().Equal(prior.namePrefix()) {
+		changed = append(changed, attrNamePrefix)
+	}
+	return changed
 }
 
 // describe names the resource type and the planned webhook or name, so that
@@ -229,7 +323,7 @@ func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	state, diags := r.kind.routeState(entry, prior.hmacWOVersion())
+	state, diags := r.kind.routeState(entry, prior)
 	resp.Diagnostics.Append(diags...)
 	if !diags.HasError() {
 		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
@@ -250,10 +344,28 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key := routeValues(state.Attributes()).id()
-	if err := r.data.dialin.Delete(ctx, r.kind.array, key); err != nil {
+	prior := routeValues(state.Attributes())
+	key := prior.id()
+	if prior.deletionProtected() {
+		// Planned as a replacement the plan could not see (-replace, a taint).
+		resp.Diagnostics.AddError("Dial-in route is protected from deletion", fmt.Sprintf(
+			"deletion_protection is true for the %s %s, so it was not removed. Set deletion_protection = false and apply first, then remove it.", r.kind.noun, key))
+		return
+	}
+	err := r.data.dialin.Delete(ctx, r.kind.array, key)
+	switch {
+	case errors.As(err, new(*dialin.AmbiguousKeyError)):
+		resp.Diagnostics.Append(r.ambiguous(ctx, key, "delete"))
+	case err != nil:
 		resp.Diagnostics.AddError("Cannot delete dial-in route", fmt.Sprintf("Deleting %s %s: %s", r.kind.noun, key, err))
 	}
+}
+
+// ambiguous is the error of a write (verb) of key refused because several
+// entries hold it, describing them as the array holds them.
+func (r *routeResource) ambiguous(ctx context.Context, key, verb string) diag.Diagnostic {
+	entries, _ := r.data.dialin.Entries(ctx, r.kind.array) // to describe them; they are known to exist
+	return r.kind.ambiguousRoute(key, entries, verb)
 }
 
 // ImportState takes the route's key, its E.164 number or sip:<name_prefix>,
@@ -304,9 +416,12 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	if diags.HasError() {
 		return nil, diags
 	}
-	woVersion := values.hmacWOVersion()
 	key := values.key()
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))
+	if errors.As(err, new(*dialin.AmbiguousKeyError)) {
+		diags.Append(r.ambiguous(ctx, key, verb))
+		return nil, diags
+	}
 	if err != nil {
 		detail := fmt.Sprintf("Writing %s %s: %s", r.kind.noun, key, err)
 		if errors.As(err, new(*dialin.ExistsError)) {
@@ -315,7 +430,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 		diags.AddError("Cannot "+verb+" dial-in route", detail)
 		return nil, diags
 	}
-	state, stateDiags := r.kind.routeState(entry, woVersion)
+	state, stateDiags := r.kind.routeState(entry, values)
 	diags.Append(stateDiags...)
 	return state, diags
 }

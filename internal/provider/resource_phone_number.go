@@ -75,11 +75,12 @@ func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest
 				"Changing a configured number buys the new number and releases the old one."),
 		},
 	}
-	attrs["deletion_protection"] = schema.BoolAttribute{
-		MarkdownDescription: "When true, destroying (or replacing) the resource fails instead of releasing the number. Default `false`.",
-		Optional:            true,
-		Computed:            true,
-		Default:             booldefault.StaticBool(false),
+	attrs[attrDeletionProtection] = schema.BoolAttribute{
+		MarkdownDescription: "When true, a plan that would destroy or replace the resource, and so release the number, fails: nothing of it is applied. " +
+			"Set it to `false` and apply before destroying. Protect the number's route with its own `deletion_protection` too. Default `false`.",
+		Optional: true,
+		Computed: true,
+		Default:  booldefault.StaticBool(false),
 	}
 	attrs["name"] = computed("Name Daily shows for the number; it cannot be set through the API.")
 	attrs["type"] = computed("Daily's type of the entry, `purchased_phone_number`.")
@@ -232,7 +233,12 @@ func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteReq
 	}
 }
 
-// ModifyPlan warns before a number is released, since that cannot be undone.
+// ModifyPlan refuses a plan that would release a protected number, and
+// warns before any other release, since none can be undone. A refusal fails
+// the whole plan: nothing else of it (the number's route, say) is destroyed.
+//
+// The plan cannot tell a number replaced by -replace or because it is
+// tainted: Delete refuses those, at apply.
 func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
 		return
@@ -242,20 +248,28 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	action := "destroys"
 	if !req.Plan.Raw.IsNull() {
 		var configured types.String
 		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attrNumber), &configured)...)
 		if !numberChanged(configured, state.Number) {
 			return
 		}
+		action = fmt.Sprintf("replaces (number changes to %s)", configured.ValueString())
 	}
-
-	detail := fmt.Sprintf("This plan releases %s back to Daily. A release cannot be undone: the number may be sold to someone else.", state.Number.ValueString())
-	if from, ok := releasableFrom(state.CreatedDate); ok && time.Now().Before(from) {
-		detail += fmt.Sprintf(" It was bought less than 14 days ago, so Daily will refuse the release until %s.", from.Format(time.RFC3339))
-	}
+	number := state.Number.ValueString()
 	if state.DeletionProtection.ValueBool() {
-		detail += " deletion_protection is true, so the release will fail until it is set to false and applied."
+		resp.Diagnostics.AddError("Phone number is protected from deletion", fmt.Sprintf(
+			"This plan %s the daily_phone_number %s, whose deletion_protection is true, and would release the number. "+
+				"The plan is refused, so nothing of it is applied. To release the number, set deletion_protection = false and apply first, then destroy it. "+
+				"To stop managing it without releasing it, remove it from the state instead (a removed block with lifecycle { destroy = false }, or terraform state rm).",
+			action, number))
+		return
+	}
+	detail := fmt.Sprintf("This plan releases %s back to Daily. A release cannot be undone: the number may be sold to someone else.", number)
+	if from, ok := releasableFrom(state.CreatedDate); ok && time.Now().Before(from) {
+		detail += fmt.Sprintf(" It was bought less than 14 days ago, so Daily will refuse the release until %s; "+
+			"its dial-in route, if this plan removes it too, is removed all the same.", from.Format(time.RFC3339))
 	}
 	resp.Diagnostics.AddWarning("Phone number will be released", detail)
 }

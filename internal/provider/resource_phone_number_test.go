@@ -140,9 +140,11 @@ func TestAccPhoneNumber_exactNumberLifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(phoneNumberAddress, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true))},
 			},
 			{
-				Config:      protected,
-				Destroy:     true,
-				ExpectError: errorPattern("Phone number is protected from deletion", "Set deletion_protection = false and apply first"),
+				Config:  protected,
+				Destroy: true,
+				// Refused at plan time: nothing is destroyed (see TestAccPhoneNumber_protectedWithItsRoute).
+				ExpectError: errorPattern("Phone number is protected from deletion", "This plan destroys the daily_phone_number "+number,
+					"set deletion_protection = false and apply first"),
 			},
 			{
 				Config:           config,

@@ -56,9 +56,10 @@ const (
 func pinlessFields(shape routeShape) []routeField {
 	return []routeField{
 		{name: attrRoomCreationAPI, role: sentAsPlanned, attribute: schema.StringAttribute{
-			Required:            true,
-			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this number (absolute `http(s)` URL). Hosting it is up to you.",
-			Validators:          []validator.String{httpURLValidator()},
+			Required: true,
+			MarkdownDescription: "The webhook Daily POSTs to when a call arrives on this route's number or SIP URI (absolute `http(s)` URL). Hosting it is up to you. " +
+				"`\"" + dailybotsWebhook + "\"`, which routes made for Daily Bots hold instead of a URL, is accepted as it is, so that such routes can be imported and kept: Daily takes it back.",
+			Validators: []validator.String{webhookValidator()},
 		}},
 		{name: attrNamePrefix, role: sentAsPlanned, attribute: schema.StringAttribute{
 			Optional:            true,

@@ -133,6 +133,24 @@ func httpURLValidator() validator.String {
 	}
 }
 
+// dailybotsWebhook is the room_creation_api that routes made for Daily Bots
+// hold: not a URL, but Daily takes it back when the array is written.
+const dailybotsWebhook = "dailybots"
+
+// webhookValidator accepts what a route's room_creation_api may hold: an
+// absolute http or https URL, or dailybotsWebhook as it is.
+func webhookValidator() validator.String {
+	return stringCheck{
+		want: `an absolute http or https URL (e.g. "https://example.com/dialin"), or "` + dailybotsWebhook + `"`,
+		check: func(s string) error {
+			if s == dailybotsWebhook {
+				return nil
+			}
+			return checkHTTPURL(s)
+		},
+	}
+}
+
 // apiURLValidator applies the client's rule: https, or plain http to a
 // loopback host only.
 func apiURLValidator() validator.String {

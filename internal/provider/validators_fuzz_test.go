@@ -18,13 +18,13 @@ func FuzzInputValidators(f *testing.F) {
 		"+14155550123", "+442071234567", "4155550123", "+1415555012", "+04155550123", "+1415555CALL",
 		"https://hooks.example/call", "http://127.0.0.1:8080/v1", "http://[::1]/v1", "http://localhost/v1",
 		"http://api.example.com/v1", "ftp://127.0.0.1/v1", "/hooks/call", "https://", "https:///v1", "hold.mp3",
-		"c2VjcmV0", "not base64!", "", " ", "lobby", " lobby", "30s", "-1s", "10", "415", "CA", "ca", "12345678",
+		"c2VjcmV0", "not base64!", "dailybots", "", " ", "lobby", " lobby", "30s", "-1s", "10", "415", "CA", "ca", "12345678",
 	} {
 		f.Add(seed)
 	}
 	validators := map[string]validator.String{
 		"e164": e164Validator(), "us": usPhoneNumberValidator(), "areacode": areaCodeValidator(),
-		"region": regionValidator(), "digits": searchDigitsValidator(), "url": httpURLValidator(),
+		"region": regionValidator(), "digits": searchDigitsValidator(), "url": httpURLValidator(), "webhook": webhookValidator(),
 		"api_url": apiURLValidator(), "base64": base64Validator(), "name": nonBlankStringValidator(100),
 		"duration": durationValidator(0), "route_key": pinlessKind.routeKeyValidator(),
 	}
@@ -44,6 +44,9 @@ func FuzzInputValidators(f *testing.F) {
 		}
 		if ok["us"] && !ok["e164"] {
 			t.Fatalf("%q is a US number but not E.164", value)
+		}
+		if ok["webhook"] != (ok["url"] || value == dailybotsWebhook) {
+			t.Fatalf("%q: accepted as a webhook %t, as a URL %t", value, ok["webhook"], ok["url"])
 		}
 		if ok["url"] {
 			u, err := url.Parse(value)

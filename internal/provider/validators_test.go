@@ -66,6 +66,11 @@ func TestStringValidators(t *testing.T) {
 		{"digits letter", searchDigitsValidator(), "55a", "only digits"},
 
 		{"url https", httpURLValidator(), "https://example.com/dialin?x=1", ""},
+		{"url dailybots", httpURLValidator(), "dailybots", "scheme must be http or https"},
+		{"webhook https", webhookValidator(), "https://example.com/dialin", ""},
+		{"webhook dailybots", webhookValidator(), "dailybots", ""},
+		{"webhook Dailybots", webhookValidator(), "Dailybots", "scheme must be http or https"},
+		{"webhook relative", webhookValidator(), "/dialin", "scheme must be http or https"},
 		{"url http", httpURLValidator(), "http://example.com", ""},
 		{"url relative", httpURLValidator(), "/dialin", "scheme must be http or https"},
 		{"url ftp", httpURLValidator(), "ftp://example.com", "scheme must be http or https"},

@@ -64,13 +64,14 @@ import {
 
 # __generated__ by Terraform
 resource "daily_pinless_dialin_route" "all_0" {
-  provider          = daily
-  hmac_wo           = null # sensitive
-  hmac_wo_version   = null
-  hold_music_url    = null
-  name_prefix       = "support"
-  phone_number      = "+14155550123"
-  room_creation_api = "https://bots.example.com/daily/dialin"
+  provider            = daily
+  deletion_protection = false
+  hmac_wo             = null # sensitive
+  hmac_wo_version     = null
+  hold_music_url      = null
+  name_prefix         = "support"
+  phone_number        = "+14155550123"
+  room_creation_api   = "https://bots.example.com/daily/dialin"
   timeout_config = {
     message = "Sorry, all our agents are busy. Please call back later."
   }
@@ -86,14 +87,15 @@ import {
 }
 
 resource "daily_pinless_dialin_route" "all_1" {
-  provider          = daily
-  hmac_wo           = null # sensitive
-  hmac_wo_version   = null
-  hold_music_url    = null
-  name_prefix       = "office-pbx"
-  phone_number      = null
-  room_creation_api = "https://bots.example.com/daily/sip"
-  timeout_config    = null
+  provider            = daily
+  deletion_protection = false
+  hmac_wo             = null # sensitive
+  hmac_wo_version     = null
+  hold_music_url      = null
+  name_prefix         = "office-pbx"
+  phone_number        = null
+  room_creation_api   = "https://bots.example.com/daily/sip"
+  timeout_config      = null
 }
 
 import {
@@ -107,7 +109,8 @@ import {
 
 # __generated__ by Terraform
 resource "daily_pin_dialin_route" "all_0" {
-  provider = daily
+  provider            = daily
+  deletion_protection = false
   ivr_greeting = {
     message = "Welcome to Example Corp. Please enter your meeting PIN."
   }

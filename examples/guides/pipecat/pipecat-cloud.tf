@@ -20,4 +20,7 @@ resource "daily_pinless_dialin_route" "agent" {
   phone_number      = daily_phone_number.agent.number
   room_creation_api = "https://api.pipecat.daily.co/v1/public/webhooks/${var.pipecat_organization}/${var.pipecat_agent}/dialin"
   name_prefix       = var.pipecat_agent
+
+  # With the number's: no plan removes the route of a number that stays.
+  deletion_protection = true
 }

@@ -19,6 +19,9 @@ resource "daily_pinless_dialin_route" "bot" {
   name_prefix       = "voice-bot"
   hold_music_url    = "https://cdn.example.com/hold.mp3"
 
+  # With the number's: no plan removes the route of a number that stays.
+  deletion_protection = true
+
   timeout_config = {
     message = "Sorry, our assistant is not available right now. Please call again later."
   }
