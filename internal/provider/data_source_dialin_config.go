@@ -82,9 +82,10 @@ func (d *configDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			MarkdownDescription: "Whether to read the object's `" + secret.name + "` into the state. Default `false`: `" + secret.name + "` is then null. " +
 				"The ephemeral resource `daily_" + d.kind.routeTypeName() + "` reads a secret without storing it.",
 		}
-		hmacAttr := attrs[secret.name].(dsschema.StringAttribute)
-		hmacAttr.MarkdownDescription = "With `" + attrIncludeHMAC + " = true`, the base64 secret with which Daily signs this config's webhook requests; null otherwise."
-		attrs[secret.name] = hmacAttr
+		if hmacAttr, ok := attrs[secret.name].(dsschema.StringAttribute); ok {
+			hmacAttr.MarkdownDescription = "With `" + attrIncludeHMAC + " = true`, the base64 secret with which Daily signs this config's webhook requests; null otherwise."
+			attrs[secret.name] = hmacAttr
+		}
 		description += " Its secret stays out of the state unless `" + attrIncludeHMAC + "` is set."
 	}
 	resp.Schema = dsschema.Schema{MarkdownDescription: description, Attributes: attrs}

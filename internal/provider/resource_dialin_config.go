@@ -72,13 +72,14 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		MarkdownDescription: "Daily's id of the config object.",
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
-	number := attrs[attrPhoneNumber].(schema.StringAttribute)
-	number.MarkdownDescription = "The purchased number this config answers, in E.164 form. Changing it replaces the config object. " +
-		"Daily keeps one dial-in config per number, across its config objects and its dial-in arrays."
-	if r.kind.sipOnly {
-		number.MarkdownDescription += " Leave it unset for a SIP-only config, which is then identified by `name_prefix`."
+	if number, ok := attrs[attrPhoneNumber].(schema.StringAttribute); ok {
+		number.MarkdownDescription = "The purchased number this config answers, in E.164 form. Changing it replaces the config object. " +
+			"Daily keeps one dial-in config per number, across its config objects and its dial-in arrays."
+		if r.kind.sipOnly {
+			number.MarkdownDescription += " Leave it unset for a SIP-only config, which is then identified by `name_prefix`."
+		}
+		attrs[attrPhoneNumber] = number
 	}
-	attrs[attrPhoneNumber] = number
 	if uri, ok := attrs["sip_uri"].(schema.StringAttribute); ok {
 		// Daily may mint a new one whenever the object changes: unknown in
 		// the plan of an update, as the framework plans a computed
