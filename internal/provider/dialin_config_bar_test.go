@@ -154,6 +154,7 @@ func (r *barRun) run() {
 		t.Fatalf("terraform import by id: %v", err)
 	}
 	r.checkWrites("terraform import by id", nil)
+	r.checkNoDomainRead("terraform import by id")
 	config.importD = true
 	r.wd.write(r.hcl(config))
 	r.apply("an import block by phone number", nil)
@@ -192,6 +193,7 @@ func (r *barRun) run() {
 	r.wd.apply()
 	stats := emu.FaultStats()
 	emu.SetFaults(emulator.Faults{})
+	r.checkNoDomainRead("the faulted apply")
 	requests := 0
 	for _, n := range emu.Counts() {
 		requests += n
@@ -210,7 +212,9 @@ func (r *barRun) run() {
 	r.checkUnmanaged("the faulted apply")
 
 	// Destroy removes only the managed objects.
+	emu.ResetCounts()
 	r.wd.destroy()
+	r.checkNoDomainRead("destroy")
 	var left []string
 	for _, o := range objectsIn(t, store, "") {
 		left = append(left, string(o.raw))
@@ -254,7 +258,17 @@ func (r *barRun) apply(what string, writes map[string]int) {
 	r.env.Emu.ResetCounts()
 	r.wd.apply()
 	r.checkWrites(what, writes)
+	r.checkNoDomainRead(what)
 	r.checkUnmanaged(what)
+}
+
+// checkNoDomainRead fails the test if the domain (GET /, the arrays) was
+// read: config objects are read and written by themselves.
+func (r *barRun) checkNoDomainRead(what string) {
+	r.t.Helper()
+	if n := r.env.Emu.Count("GET /"); n != 0 {
+		r.t.Errorf("%s read the domain %d times, want none", what, n)
+	}
 }
 
 // barWrites are the requests that change Daily's dial-in config.
