@@ -135,12 +135,13 @@ func (r *walkRun) checkState() []string {
 			if routeAttrs["name_prefix"] != prefix {
 				errs = append(errs, fmt.Sprintf("state %s routes[%q].name_prefix = %v, the configuration %v", addr, key, routeAttrs["name_prefix"], prefix))
 			}
-			if k.secret {
-				same(addr, fmt.Sprintf("routes[%q].sip_uri", key), routeAttrs["sip_uri"], a.entries[key], "sip_uri")
-			}
 		}
 		if !k.secret {
 			continue
+		}
+		sipURIs, _ := attrs["sip_uris"].(map[string]any)
+		for key := range a.decl.excl {
+			same(addr, fmt.Sprintf("sip_uris[%q]", key), sipURIs[key], a.entries[key], "sip_uri")
 		}
 		hmacs, _ := attrs["hmacs"].(map[string]any)
 		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
