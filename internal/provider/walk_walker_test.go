@@ -38,7 +38,7 @@ type walkFeatures struct {
 var allWalkFeatures = walkFeatures{writeOnly: true, forget: true}
 
 // Move names DAILY_WALK_SKIP accepts. Skipping changes the walk a seed makes.
-var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs"}
+var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs", "stale"}
 
 func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []string) *walker {
 	w := &walker{
@@ -154,6 +154,11 @@ func (w *walker) next(n int) *walkStep {
 	}
 	if len(s.desc) == 0 {
 		s.desc = append(s.desc, "no change: re-apply")
+	}
+	if !w.skip["stale"] && w.chance(0.3) {
+		s.stale = &walkStale{copies: 1 + w.rng.IntN(2), delay: pick(w, walkStaleDelays)}
+		s.desc = append(s.desc, fmt.Sprintf("another writer: the apply's first %d writes undone, each by a stale copy of the array written back %s after it",
+			s.stale.copies, s.stale.delay))
 	}
 	return s
 }
