@@ -34,20 +34,23 @@ const staleDelay = 100 * time.Millisecond
 
 // staleDirector serves the emulator to the provider and decides which of
 // the provider's writes the stale writer undoes: once armed, the first write,
-// and then the first write that makes again a change of that one (its
-// repair, alone or merged into a later batch). Other writes, such as the
-// next batch of a per-route apply, are left alone, so that the repair is
-// undone whatever the batches are. Writes go through it one at a time, which
-// suits one provider (one engine) per domain.
+// and then its first repair: the first write made from a read taken after
+// the first copy landed that makes again a change of the first write (alone
+// or merged into a later batch). Other writes, such as the next batch of a
+// per-route apply, are left alone, so that the repair is undone whatever the
+// batches are. Writes go through it one at a time, which suits one provider
+// (one engine) per domain.
 type staleDirector struct {
 	emu *emulator.Emulator
 
-	mu     sync.Mutex
-	armed  bool
-	start  time.Time
-	first  map[string]bool // the keys the first undone write changed
-	undone int             // writes undone since armed: 2 once the repair was
-	writes []string        // every write since armed, for reports
+	mu      sync.Mutex
+	armed   bool
+	start   time.Time
+	first   map[string]bool // the keys the first undone write changed
+	undone  int             // writes undone since armed: 2 once the repair was
+	copyAt  int             // the first copy's index in StaleWriterStats.Times
+	lastGet time.Time       // when the last read was answered
+	writes  []string        // every write since armed, for reports
 }
 
 // serveStaleDirector starts the director in front of emu and returns it with
@@ -84,6 +87,13 @@ func (d *staleDirector) repairUndone() (bool, string) {
 func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v1"), "/"); r.Method != http.MethodPost || p != "" {
 		d.emu.ServeHTTP(w, r)
+		if at := time.Now(); r.Method == http.MethodGet && p == "" {
+			d.mu.Lock()
+			if at.After(d.lastGet) {
+				d.lastGet = at
+			}
+			d.mu.Unlock()
+		}
 		return
 	}
 	body, err := io.ReadAll(r.Body)
@@ -95,8 +105,13 @@ func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	changed := d.changedKeys(body)
-	undo := d.armed && (d.undone == 0 || d.undone == 1 && slices.ContainsFunc(changed, func(k string) bool { return d.first[k] }))
-	taken := d.emu.StaleWriterStats().Taken
+	stats := d.emu.StaleWriterStats()
+	// A write made from a read taken before the first copy landed may carry
+	// the first write's changes as that read had them: it is no repair.
+	readAfterCopy := d.undone == 1 && len(stats.Times) > d.copyAt && d.lastGet.After(stats.Times[d.copyAt])
+	repair := d.undone == 1 && readAfterCopy && slices.ContainsFunc(changed, func(k string) bool { return d.first[k] })
+	undo := d.armed && (d.undone == 0 || repair)
+	taken := stats.Taken
 	if undo {
 		d.emu.SetStaleWriter(emulator.StaleWriter{Delay: staleDelay, Copies: 1})
 	}
@@ -108,7 +123,7 @@ func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.emu.SetStaleWriter(emulator.StaleWriter{})
 		what = " (not written: nothing undone)"
 	case d.undone == 0:
-		d.undone, d.first = 1, map[string]bool{}
+		d.undone, d.copyAt, d.first = 1, len(stats.Times), map[string]bool{}
 		for _, k := range changed {
 			d.first[k] = true
 		}
