@@ -28,14 +28,6 @@ type walker struct {
 	maxStaleCopies int
 }
 
-// walkStaleAfterLostAnswers lets a step whose faults lose answers to writes
-// have two of its writes undone by the stale writer. Off until the engine
-// confirms a repair whose answer was lost (see
-// TestEngineBug_lostAnswerOfARepairIsNeverConfirmed): on, the walk fails on
-// such steps, e.g. DAILY_WALK_SKIP=exclusive seeds 2, 9 and 11 of 30 steps.
-// Off, such a step undoes one write, which the engine survives.
-const walkStaleAfterLostAnswers = false
-
 // walkFeatures are the newer CLI features the walk's moves may use; the
 // walk leaves out the moves that need a feature its CLI lacks, so a seed
 // walks differently on older CLIs.
@@ -170,9 +162,6 @@ func (w *walker) next(n int) *walkStep {
 	}
 	if !w.skip["stale"] && w.chance(0.3) {
 		s.stale = &walkStale{copies: 1 + w.rng.IntN(w.maxStaleCopies), delay: pick(w, walkStaleDelays)}
-		if s.faults != nil && s.faults.faults.DropRate > 0 && !walkStaleAfterLostAnswers {
-			s.stale.copies = 1
-		}
 		s.desc = append(s.desc, fmt.Sprintf("another writer: the apply's first %d writes undone, each by a stale copy of the array written back %s after it",
 			s.stale.copies, s.stale.delay))
 	}

@@ -14,11 +14,10 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
-// Minimal reproductions of dial-in engine bugs that the stale-writer walks
-// found (issue 20 §1), each driving one engine against the emulator and its
-// stale writer. Each is skipped until the engine is fixed: remove its
-// t.Skip then. They live here because internal/dialin has an owner of its
-// own; they may move there.
+// Minimal reproductions of two dial-in engine bugs that the stale-writer
+// walks found (issue 20 §1), each driving one engine against the emulator
+// and its stale writer; both fixed in the engine (confirm.go dueAt, and the
+// confirmation owed to a change a lost write may have carried).
 
 // staleRig is an engine on an emulator's domain, reached through a handler
 // that can act before each POST / is served (hold it, lose its answer).
@@ -98,17 +97,16 @@ func (rig *staleRig) settle(t *testing.T, number string) any {
 
 // A write whose answer is lost may have been applied, and a writer that
 // read just before it may undo it: it is owed a confirming read VerifyDelay
-// after it, like any other. The engine owes none when the read that follows
-// the lost answer finds the change in place ("Daily holds them already;
-// nothing was written, so nothing is owed", round.go), and that read comes
+// after it, like any other. The engine owed none when the read that follows
+// the lost answer found the change in place ("Daily holds them already;
+// nothing was written, so nothing is owed"), and that read comes
 // at once when the lost write was a repair made by a confirming read of its
 // own (confirmDue calls applyBatch, whose first round does not wait). Here:
 // the first write is undone 50 ms after it; the confirming read writes it
 // again, and that answer is lost; the read right after finds the change and
 // settles it; the copy taken before the repair lands 50 ms later, and Put
 // has reported success over the old webhook.
-func TestEngineBug_lostAnswerOfARepairIsNeverConfirmed(t *testing.T) {
-	t.Skip("engine bug: a change found in place by the read after a lost answer is owed no confirmation (round.go), so a stale copy of that lost write undoes it unseen")
+func TestEngine_lostAnswerOfARepairIsConfirmed(t *testing.T) {
 	number := "+14155550000"
 	rig := newStaleRig(t, `{"phone_number":"`+number+`","room_creation_api":"https://hooks.example/old","hmac":"c2VjcmV0"}`)
 	rig.beforePost = func(n int) {
@@ -133,16 +131,15 @@ func TestEngineBug_lostAnswerOfARepairIsNeverConfirmed(t *testing.T) {
 // changes of earlier writes included, and a writer that read just before it
 // may write back what it read. If an earlier stale copy had undone a pending
 // change just before that read, the copy of this write undoes the change
-// again, after the change's own confirming read (which this write's restoring
-// it fooled). Here: Put A is written and undone 100 ms later; Put B's round
-// read A's change before that and writes after it (its POST takes 100 ms),
-// restoring A's change; A's confirming read at 200 ms finds it; the copy
-// taken before B's write lands at 250 ms, with A's old webhook. B's change
-// is found undone and written again; A's is not, and Put A reported success.
-// Confirming a change no earlier than VerifyDelay after the last write of
-// the engine that carried it (not only its own) would catch it.
-func TestEngineBug_aLaterWriteCarriesAChangePastItsConfirmation(t *testing.T) {
-	t.Skip("engine bug: a pending change carried by a later write of the engine is not confirmed again after that write, so a stale copy taken just before it undoes the change unseen")
+// again, after a confirming read that this write's restoring it would fool.
+// Here: Put A is written and undone 100 ms later; Put B's round read A's
+// change before that and writes after it (its POST takes 100 ms), restoring
+// A's change; the copy taken before B's write lands at 250 ms, with A's old
+// webhook. A read at 200 ms would find A's change and confirm it; the engine
+// confirms a change no earlier than VerifyDelay after the last write of its
+// array, so the read that confirms A comes after that copy, finds A's change
+// undone and writes it again.
+func TestEngine_aLaterWriteCarryingAChangeDelaysItsConfirmation(t *testing.T) {
 	a, b := "+14155550000", "+14155550001"
 	rig := newStaleRig(t,
 		`{"phone_number":"`+a+`","room_creation_api":"https://hooks.example/a-old","hmac":"c2VjcmV0"}`,
