@@ -157,6 +157,10 @@ func (o Options) check() error {
 	return nil
 }
 
+// Options returns the options the emulator runs with (a reading left zero
+// is its default, the first of its All list).
+func (e *Emulator) Options() Options { return e.opts }
+
 // Readings returns the readings this emulator runs under, as "name=value"
 // pairs in a fixed order, for test logs.
 func (e *Emulator) Readings() string {

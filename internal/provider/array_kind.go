@@ -47,9 +47,26 @@ func (k *arrayKind) routeAttributes(shape routeShape, attrs map[string]schema.At
 func (k *arrayKind) shapeFields(shape routeShape) []routeField {
 	fields := k.fields(shape)
 	if shape == inRouteMap {
-		fields = slices.DeleteFunc(fields, func(f routeField) bool { return f.role == keptSecret })
+		fields = slices.DeleteFunc(fields, routeField.keptAside)
 	}
 	return fields
+}
+
+// keptAside reports whether a whole array keeps the field in a top-level
+// map of its own rather than in each route (see routeShape).
+func (f routeField) keptAside() bool { return f.role == keptSecret || f.role == readOnly }
+
+// asideFields are the fields a whole array keeps aside, in top-level maps.
+func (k *arrayKind) asideFields() []routeField {
+	return slices.DeleteFunc(k.fields(perRoute), func(f routeField) bool { return !f.keptAside() })
+}
+
+// asideAttribute names the top-level map that holds a field kept aside.
+func asideAttribute(f routeField) string {
+	if f.role == keptSecret {
+		return attrHMACs
+	}
+	return f.name + "s"
 }
 
 // secret is the route field whose values an exclusive resource keeps in

@@ -13,12 +13,12 @@ import (
 )
 
 // arrayModel is a whole array as a map from route key to route, in the
-// exclusive resources and the data sources; Secrets is null for an array
-// without secrets.
+// exclusive resources and the data sources, with the fields kept aside
+// (see routeShape), each a map keyed like Routes, by its attribute name.
 type arrayModel struct {
-	ID      types.String
-	Routes  types.Map
-	Secrets types.Map
+	ID     types.String
+	Routes types.Map
+	Aside  map[string]types.Map
 }
 
 // shownPrefixes says which SIP-only routes, by key, an array model shows the
@@ -34,12 +34,15 @@ func everyPrefix(string) bool { return true }
 func arrayModelOf(k *arrayKind, entries []dialin.Entry, shown shownPrefixes) (arrayModel, diag.Diagnostics) {
 	routeType := types.ObjectType{AttrTypes: k.routeAttributeTypes(inRouteMap)}
 	routes := make(map[string]attr.Value, len(entries))
-	secret, hasSecret := k.secret()
-	secrets := make(map[string]attr.Value, len(entries))
+	aside := k.asideFields()
+	asideValues := make([]map[string]attr.Value, len(aside))
+	for i := range aside {
+		asideValues[i] = make(map[string]attr.Value, len(entries))
+	}
 	for _, e := range entries {
 		values, diags := k.values(e, inRouteMap)
-		if hasSecret {
-			secrets[e.Key()] = k.decode(e, secret.name, types.StringType, &diags)
+		for i, f := range aside {
+			asideValues[i][e.Key()] = k.decode(e, f.name, types.StringType, &diags)
 		}
 		if number, _ := dialin.SplitKey(e.Key()); number == "" && !shown(e.Key()) {
 			values[attrNamePrefix] = types.StringNull()
@@ -53,23 +56,26 @@ func arrayModelOf(k *arrayKind, entries []dialin.Entry, shown shownPrefixes) (ar
 		}
 		routes[e.Key()] = route
 	}
-	model := arrayModel{ID: types.StringValue(k.array), Secrets: types.MapNull(types.StringType)}
+	model := arrayModel{ID: types.StringValue(k.array), Aside: make(map[string]types.Map, len(aside))}
 	var diags diag.Diagnostics
 	model.Routes, diags = types.MapValue(routeType, routes)
-	if hasSecret && !diags.HasError() {
-		model.Secrets, diags = types.MapValue(types.StringType, secrets)
+	for i, f := range aside {
+		if diags.HasError() {
+			break
+		}
+		model.Aside[asideAttribute(f)], diags = types.MapValue(types.StringType, asideValues[i])
 	}
 	return model, diags
 }
 
 // set writes the model to a state whose schema has the attributes of an
-// array: id, routes and, for an array with secrets, attrHMACs.
+// array: id, routes and the maps of the fields kept aside.
 func (m arrayModel) set(ctx context.Context, state *tfsdk.State) diag.Diagnostics {
 	var diags diag.Diagnostics
 	diags.Append(state.SetAttribute(ctx, path.Root(attrID), m.ID)...)
 	diags.Append(state.SetAttribute(ctx, path.Root(attrRoutes), m.Routes)...)
-	if !m.Secrets.IsNull() {
-		diags.Append(state.SetAttribute(ctx, path.Root(attrHMACs), m.Secrets)...)
+	for name, values := range m.Aside {
+		diags.Append(state.SetAttribute(ctx, path.Root(name), values)...)
 	}
 	return diags
 }

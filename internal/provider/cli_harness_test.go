@@ -24,6 +24,7 @@ type cliWorkdir struct {
 	t        *testing.T
 	tf       *tfexec.Terraform
 	reattach *tfexec.ReattachOption
+	server   *Server // the provider every command of this workdir talks to
 }
 
 // newCLIWorkdir serves a fresh provider instance (its own dial-in engine, as a
@@ -54,14 +55,16 @@ func newCLIWorkdir(t *testing.T, serveOpts ...tf6server.ServeOpt) *cliWorkdir {
 	if err := tf.SetEnv(map[string]string{"TF_CLI_CONFIG_FILE": empty, "CHECKPOINT_DISABLE": "1"}); err != nil {
 		t.Fatal(err)
 	}
-	return &cliWorkdir{t: t, tf: tf, reattach: tfexec.Reattach(serveProvider(t, serveOpts...))}
+	info, server := serveProvider(t, serveOpts...)
+	return &cliWorkdir{t: t, tf: tf, reattach: tfexec.Reattach(info), server: server}
 }
 
-func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.ReattachInfo {
+func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) (tfexec.ReattachInfo, *Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	reattach := make(chan *plugin.ReattachConfig)
 	closed := make(chan struct{})
+	server := newTestServer()
 	go func() {
 		opts := append([]tf6server.ServeOpt{
 			tf6server.WithDebug(ctx, reattach, closed),
@@ -70,7 +73,6 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 			// Without a sink, the provider would log at TRACE to stderr.
 			tf6server.WithLoggingSink(t),
 		}, serveOpts...)
-		server := newTestServer()
 		err := tf6server.Serve(providerAddress(), func() tfprotov6.ProviderServer { return server }, opts...)
 		if err != nil {
 			t.Error(err)
@@ -87,7 +89,7 @@ func serveProvider(t *testing.T, serveOpts ...tf6server.ServeOpt) tfexec.Reattac
 		Pid:             cfg.Pid,
 		Test:            cfg.Test,
 		Addr:            tfexec.ReattachConfigAddr{Network: cfg.Addr.Network(), String: cfg.Addr.String()},
-	}}
+	}}, server
 }
 
 // write replaces the configuration; the first call also runs terraform init.
@@ -174,6 +176,21 @@ func finishWrites() {
 	for _, s := range servers {
 		s.FinishWrites(ctx)
 	}
+}
+
+// providerStopWait is how long the provider's main waits for the last
+// writes' confirming reads when Terraform stops it (main's finishTimeout).
+const providerStopWait = 1500 * time.Millisecond
+
+// stopProvider does for this workdir's provider alone what main does when
+// Terraform stops it after a command: it lets the last writes' confirming
+// reads happen, for at most providerStopWait. Unlike finishWrites it leaves
+// the providers of other workdirs (another pipeline's, another test's) alone,
+// so the command "ends" when its own provider would have exited.
+func (w *cliWorkdir) stopProvider() {
+	ctx, cancel := context.WithTimeout(context.Background(), providerStopWait)
+	defer cancel()
+	w.server.FinishWrites(ctx)
 }
 
 // importInstance runs terraform import for one resource instance.

@@ -36,7 +36,7 @@ data "daily_available_phone_numbers" "city" {
 					"region": knownvalue.StringExact("CA"),
 				})),
 				statecheck.ExpectKnownValue("data.daily_available_phone_numbers.city", tfjsonpath.New("numbers").AtSliceIndex(0).AtMapKey("number"),
-					knownvalue.StringRegexp(regexp.MustCompile(`^\+1416`))),
+					knownvalue.StringRegexp(regexp.MustCompile(`^\+1(416|647|437)`))),
 				statecheck.ExpectKnownValue("data.daily_available_phone_numbers.city", tfjsonpath.New("numbers").AtSliceIndex(0).AtMapKey("region"),
 					knownvalue.StringExact("ON")),
 			},

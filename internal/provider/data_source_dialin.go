@@ -53,6 +53,15 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			},
 		},
 	}
+	for _, f := range d.kind.asideFields() {
+		if f.role == readOnly {
+			attrs[asideAttribute(f)] = dsschema.MapAttribute{
+				ElementType:         types.StringType,
+				Computed:            true,
+				MarkdownDescription: "The `" + f.name + "` of every route, keyed like `routes`, as Daily generated it.",
+			}
+		}
+	}
 	description := "Every entry of the domain's `" + d.kind.array + "` array as Daily holds it, whoever manages it, " +
 		"but those no route key addresses on its own (" + oddEntriesText(d.kind) + "), which are left out with a warning."
 	if secret, ok := d.kind.secret(); ok {

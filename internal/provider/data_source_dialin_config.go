@@ -75,6 +75,10 @@ func (d *configDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 	}
 	description := "Reads one " + d.kind.array + " config object of Daily's `/domain-dialin-config` API, by " + lookups +
 		", whoever manages it: the `sip_uri` of an object made elsewhere, say."
+	if uri, ok := attrs[attrSIPURI].(dsschema.StringAttribute); ok {
+		uri.MarkdownDescription = "SIP URI Daily generated for this config."
+		attrs[attrSIPURI] = uri
+	}
 	if secret, ok := d.kind.secret(); ok {
 		attrs[attrIncludeHMAC] = dsschema.BoolAttribute{
 			Optional: true,

@@ -24,6 +24,7 @@ const (
 	attrNamePrefix      = "name_prefix"       // also the identity of a SIP-only route
 	attrRoomCreationAPI = "room_creation_api" // a pinless route's webhook
 	attrHMAC            = "hmac"
+	attrSIPURI          = "sip_uri"
 	// The write-only way to set a route's hmac, on the per-route pinless
 	// resource, and the version whose change sends it.
 	attrHMACWO        = "hmac_wo"
@@ -31,9 +32,11 @@ const (
 
 	// The whole arrays: the exclusive resources and the data sources.
 	attrRoutes = "routes"
-	// attrHMACs is the top-level map in which an exclusive resource and a
-	// data source keep their routes' secrets, keyed like routes.
+	// attrHMACs and attrSIPURIs are the top-level maps in which an
+	// exclusive resource and a data source keep their routes' secrets and
+	// SIP URIs, keyed like routes (see asideAttribute).
 	attrHMACs    = "hmacs"
+	attrSIPURIs  = "sip_uris"
 	attrDomainID = "domain_id" // the identity of an exclusive resource
 	// attrIncludeHMACs asks a data source for its routes' secrets, which it
 	// leaves out of the state otherwise.

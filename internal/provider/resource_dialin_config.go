@@ -80,14 +80,15 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		}
 		attrs[attrPhoneNumber] = number
 	}
-	if uri, ok := attrs["sip_uri"].(schema.StringAttribute); ok {
+	if uri, ok := attrs[attrSIPURI].(schema.StringAttribute); ok {
 		// Daily may mint a new one whenever the object changes: unknown in
 		// the plan of an update, as the framework plans a computed
-		// attribute without a plan modifier, and kept otherwise.
+		// attribute without a plan modifier, and kept otherwise. Set here
+		// whatever the route's attribute carries.
 		uri.PlanModifiers = nil
 		uri.MarkdownDescription = "SIP URI Daily generated for this config. Daily may mint a new one when the object changes, " +
 			"so an update plans it as known only after apply."
-		attrs["sip_uri"] = uri
+		attrs[attrSIPURI] = uri
 	}
 	attrs[attrDeletionProtection] = schema.BoolAttribute{
 		Optional: true,

@@ -91,6 +91,16 @@ func (r *exclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			Validators: []validator.Map{mapvalidator.ValueStringsAre(base64Validator())},
 		}
 	}
+	for _, f := range r.kind.asideFields() {
+		if f.role == readOnly {
+			attrs[asideAttribute(f)] = schema.MapAttribute{
+				ElementType: types.StringType,
+				Computed:    true,
+				MarkdownDescription: "The `" + f.name + "` of every route, keyed like `routes`, as Daily generated it. " +
+					"Daily may mint new ones when the array is written, so a plan that changes the array shows this map as known after apply.",
+			}
+		}
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + " An array holding entries no route key addresses on its own (" + oddEntriesText(r.kind) + ") is refused: " +
 			"this resource would merge or remove them." +

@@ -51,7 +51,7 @@ resource "daily_pinless_dialin" "all" {
 				Config: config(keptRoute + "\n" + addedRoute),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("hmacs").AtMapKey(kept), knownvalue.StringExact("dW5tYW5hZ2VkLXNlY3JldA==")),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("routes").AtMapKey(added).AtMapKey("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^.+$`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sip_uris").AtMapKey(added), knownvalue.StringRegexp(regexp.MustCompile(`^.+$`))),
 					checkArrayKeys(emu, client.PinlessDialin, kept, added),
 					// Adopted byte for byte: its hmac, sip_uri and unknown fields stay.
 					checkUntouched(emu, client.PinlessDialin, existing[:1]),

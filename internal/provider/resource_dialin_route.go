@@ -250,7 +250,7 @@ func (r *routeResource) whatStops(prior routeValues) string {
 	}
 	webhook, _ := prior[attrRoomCreationAPI].(types.String)
 	if prior.phoneNumber().IsNull() {
-		sipURI, _ := prior["sip_uri"].(types.String)
+		sipURI, _ := prior[attrSIPURI].(types.String)
 		return fmt.Sprintf("Calls to its SIP URI %s will no longer reach the webhook %s.", sipURI.ValueString(), webhook.ValueString())
 	}
 	return fmt.Sprintf("Calls to the number will no longer reach the webhook %s.", webhook.ValueString())

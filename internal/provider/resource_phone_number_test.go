@@ -198,7 +198,7 @@ resource "daily_phone_number" "city" {
 					expectString(phoneNumberAddress, "number", number),
 					expectString(phoneNumberAddress, "starts_with", "4155"),
 					statecheck.ExpectKnownValue(phoneNumberAddress, tfjsonpath.New("areacode"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(cityAddress, tfjsonpath.New("number"), knownvalue.StringRegexp(regexp.MustCompile(`^\+1416`))),
+					statecheck.ExpectKnownValue(cityAddress, tfjsonpath.New("number"), knownvalue.StringRegexp(regexp.MustCompile(`^\+1(416|647|437)`))),
 				},
 				Check: resource.ComposeTestCheckFunc(env.checkOwned(t, phoneNumberAddress), env.checkOwned(t, cityAddress)),
 			},

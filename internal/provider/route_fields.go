@@ -41,11 +41,13 @@ type routeField struct {
 }
 
 // routeShape is where a route's fields are declared: in a resource of their
-// own, beside its phone number, or as an element of an exclusive resource's
-// map. In a map, a route has no keptSecret fields: the resource keeps the
-// secrets of all its routes in one top-level map instead (see attrHMACs),
-// because Terraform marks every sensitive value of a plan separately, and a
-// secret in each of 1000 map elements makes a plan take seconds.
+// own, beside its phone number, or as an element of a whole array's map (an
+// exclusive resource, a data source). In a map, a route has no keptSecret or
+// readOnly fields: the array keeps each in one top-level map keyed like the
+// routes instead (see asideAttribute). Terraform marks every sensitive value
+// of a plan separately, so a secret in each of 1000 map elements makes a plan
+// take seconds; and a plan that changes the array leaves a read-only value
+// Daily may mint anew unknown: one map, one line of the plan, not 1000.
 type routeShape int
 
 const (
@@ -85,10 +87,12 @@ func pinlessFields(shape routeShape) []routeField {
 			// map has no state of its own, and its secret is unknown, not null.
 			PlanModifiers: []planmodifier.String{stringplanmodifier.UseNonNullStateForUnknown()},
 		}},
-		{name: "sip_uri", role: readOnly, attribute: schema.StringAttribute{
+		// No plan modifier: Daily may mint a new one whenever it writes the
+		// route [inferred: kept for the same number], so a plan that changes
+		// the route leaves it unknown, and one that does not keeps it.
+		{name: attrSIPURI, role: readOnly, attribute: schema.StringAttribute{
 			Computed:            true,
-			MarkdownDescription: "SIP URI Daily generated for this route.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseNonNullStateForUnknown()},
+			MarkdownDescription: "SIP URI Daily generated for this route. Daily may mint a new one when the route is written, so a plan that changes the route shows it as known after apply.",
 		}},
 	}
 }

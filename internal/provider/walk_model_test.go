@@ -262,6 +262,8 @@ type walkStep struct {
 	cli       []walkImport // terraform import commands, run before the apply
 	oob       []walkOOB
 	faults    *walkFaultMix
+	// stale: another writer undoes the apply's first writes (see walkStale).
+	stale *walkStale
 	// wantErr: the apply must fail with this error; the configuration then
 	// goes back to what it was, and nothing may have changed.
 	wantErr *regexp.Regexp
@@ -285,6 +287,21 @@ type walkOOB struct {
 	value string         // edit: the new value
 	entry map[string]any // add
 }
+
+// walkStale is another writer, such as a dashboard tab saving a copy it
+// read just before the provider's write: after each of the apply's first
+// copies writes, it writes the arrays that write touched back as they were
+// just before it, delay later (emulator.StaleWriter). The provider must
+// find each undone change and write it again before the apply ends: the
+// model expects Daily exact all the same.
+type walkStale struct {
+	copies int
+	delay  time.Duration
+}
+
+// walkStaleDelays are the stale writer's delays: each within the time the
+// provider waits before its confirming read (dialin.DefaultVerifyDelay).
+var walkStaleDelays = []time.Duration{50 * time.Millisecond, 100 * time.Millisecond}
 
 type walkFaultMix struct {
 	name   string

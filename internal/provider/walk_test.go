@@ -29,8 +29,14 @@ import (
 // walk_model_test.go and the files it names; walk_verify_test.go judges
 // each step.
 //
-// Every apply and destroy finishes the provider's confirming reads before
-// Daily is checked, as Terraform lets the provider do when it stops it.
+// At random steps another writer plays (walkStale): it undoes the apply's
+// first writes with stale copies of the array, and the provider must have
+// written again whatever they undid by the time the apply ends. Every apply
+// and destroy ends with the provider stopped, as Terraform stops it (its
+// last confirming reads done); Daily is checked once the stale copies
+// taken have landed. TestAccDialinWalkPair (walk_pair_test.go) walks two
+// configurations on one domain at once.
+//
 // Moves that need a newer CLI (hmac_wo: Terraform and OpenTofu 1.11;
 // removed blocks: Terraform 1.7, OpenTofu 1.10) are left out on older ones,
 // so a seed walks differently there.
@@ -45,7 +51,7 @@ import (
 //
 // Skipping moves changes the walk a seed makes.
 func TestAccDialinWalk(t *testing.T) {
-	ws := walkSettingsFromEnv(t)
+	ws := walkSettingsFromEnv(t, "DAILY_WALK_SEEDS", 3)
 	t.Parallel()
 	for _, seed := range ws.seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -61,7 +67,9 @@ type walkSettings struct {
 	skip  map[string]bool
 }
 
-func walkSettingsFromEnv(t *testing.T) walkSettings {
+// walkSettingsFromEnv reads the settings above; seedsVar names the variable
+// with the number of seeds to walk, def its default.
+func walkSettingsFromEnv(t *testing.T, seedsVar string, def int) walkSettings {
 	t.Helper()
 	ws := walkSettings{steps: envRounds(t, "DAILY_WALK_STEPS", 8), skip: map[string]bool{}}
 	if v := os.Getenv("DAILY_WALK_SEED"); v != "" {
@@ -72,7 +80,7 @@ func walkSettingsFromEnv(t *testing.T) walkSettings {
 		ws.seeds = []uint64{seed}
 	} else {
 		base := envRounds(t, "DAILY_WALK_SEED_BASE", 1)
-		for i := range envRounds(t, "DAILY_WALK_SEEDS", 3) {
+		for i := range envRounds(t, seedsVar, def) {
 			ws.seeds = append(ws.seeds, uint64(base+i))
 		}
 	}
@@ -85,34 +93,50 @@ func walkSettingsFromEnv(t *testing.T) walkSettings {
 	return ws
 }
 
-// walkRun is one walk in progress.
+// walkRun is one walk in progress: one configuration, in a workdir of its
+// own with a provider of its own, and its model.
 type walkRun struct {
 	t        *testing.T
+	test     string // the test's name, for the replay command
 	seed     uint64
 	ws       walkSettings
 	emu      *emulator.Emulator
 	wd       *cliWorkdir
 	provider string
+	feat     walkFeatures
 	w        *walker
 	log      []string // what each step did, for the failure report
 	config   string   // the configuration last written
 	retries  int
 	cli      string // the CLI and its version, for the failure report
+	// In a walk of two configurations (walk_pair_test.go): which one this
+	// is ("" when alone), the other one, and whether a route key is among
+	// this one's (nil when alone: every key is).
+	team    string
+	partner *walkRun
+	owns    func(key string) bool
 }
 
-// walkNumbers is how many numbers a walk's domain owns.
+// walkNumbers is how many numbers a walk's domain owns (per configuration).
 const walkNumbers = 10
+
+// newWalkRun prepares a walk on env's emulator, with a workdir and a
+// provider of its own; the caller makes its walker.
+func newWalkRun(t *testing.T, seed uint64, ws walkSettings, env *accEnv, team string) *walkRun {
+	r := &walkRun{t: t, test: strings.SplitN(t.Name(), "/", 2)[0], seed: seed, ws: ws, emu: env.Emu, provider: env.ProviderConfig(), team: team}
+	r.wd = newCLIWorkdir(t, tf6server.WithLoggingSink(t))
+	r.feat = walkFeatures{writeOnly: r.wd.supports(writeOnlyAttributes), forget: r.wd.supports(removedBlocksForget)}
+	r.cli = r.describeCLI(r.feat)
+	return r
+}
 
 func runWalk(t *testing.T, seed uint64, ws walkSettings) {
 	env := newAccEnv(t, emulator.Options{Seed: int64(seed)})
 	env.RequireEmulator(t)
 	started := time.Now()
-	r := &walkRun{t: t, seed: seed, ws: ws, emu: env.Emu, provider: env.ProviderConfig()}
-	r.wd = newCLIWorkdir(t, tf6server.WithLoggingSink(t))
-	feat := walkFeatures{writeOnly: r.wd.supports(writeOnlyAttributes), forget: r.wd.supports(removedBlocksForget)}
-	r.cli = r.describeCLI(feat)
-	r.w = newWalker(seed, ws.skip, feat, seedNumbers(env.Emu, walkNumbers))
-	r.seedEntries()
+	r := newWalkRun(t, seed, ws, env, "")
+	r.w = newWalker(seed, ws.skip, r.feat, seedNumbers(env.Emu, walkNumbers))
+	seedWalkEntries(r)
 	for n := 1; n <= ws.steps; n++ {
 		r.step(r.w.next(n))
 	}
@@ -121,8 +145,8 @@ func runWalk(t *testing.T, seed uint64, ws walkSettings) {
 		t.Logf("walk seed %d on %s:\n%s", seed, r.cli, strings.Join(r.log, "\n"))
 	}
 	stats := r.emu.FaultStats()
-	t.Logf("walk seed %d: %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried",
-		seed, ws.steps, time.Since(started).Round(time.Second), r.cli, stats.Failed, stats.Dropped, r.retries)
+	t.Logf("walk seed %d: %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried; %d writes undone by the stale writer",
+		seed, ws.steps, time.Since(started).Round(time.Second), r.cli, stats.Failed, stats.Dropped, r.retries, r.emu.StaleWriterStats().Written)
 }
 
 // describeCLI names the CLI the walk drives and the moves it leaves out.
@@ -148,32 +172,58 @@ func (r *walkRun) describeCLI(feat walkFeatures) string {
 	return desc
 }
 
-// seedEntries puts the walk's unmanaged routes at Daily before step 1.
-func (r *walkRun) seedEntries() {
-	initial := r.w.initialEntries()
-	var desc []string
+// seedWalkEntries puts the walks' unmanaged routes at Daily before step 1:
+// those of each configuration walking on the domain, in one write per array.
+func seedWalkEntries(runs ...*walkRun) {
+	emu := runs[0].emu
+	initial := make([][2][]map[string]any, len(runs))
+	for j, r := range runs {
+		initial[j] = r.w.initialEntries()
+	}
+	desc := make([][]string, len(runs))
 	for i, k := range walkKinds {
-		raws := make([]json.RawMessage, 0, len(initial[i]))
-		for _, e := range initial[i] {
-			raw, _ := json.Marshal(e)
-			raws = append(raws, raw)
+		var raws []json.RawMessage
+		for j := range runs {
+			for _, e := range initial[j][i] {
+				raw, _ := json.Marshal(e)
+				raws = append(raws, raw)
+			}
 		}
-		if err := r.emu.SetDialinArray(k.array, raws); err != nil {
-			r.t.Fatalf("walk seed %d: seeding %s: %v", r.seed, k.array, err)
+		if err := emu.SetDialinArray(k.array, raws); err != nil {
+			runs[0].t.Fatalf("walk seed %d: seeding %s: %v", runs[0].seed, k.array, err)
 		}
-		for _, raw := range r.emu.DialinArray(k.array) {
+		for _, raw := range emu.DialinArray(k.array) {
 			fields, _ := decodeFields(raw)
-			r.w.arrays[i].entries[entryKeyOf(fields)] = &walkEntry{fields: fields, raw: raw}
-			desc = append(desc, fmt.Sprintf("%s %s", k.name, entryKeyOf(fields)))
+			key := entryKeyOf(fields)
+			for j, r := range runs {
+				if r.owns == nil || r.owns(key) {
+					r.w.arrays[i].entries[key] = &walkEntry{fields: fields, raw: raw}
+					desc[j] = append(desc[j], fmt.Sprintf("%s %s", k.name, key))
+				}
+			}
 		}
 	}
-	if len(desc) == 0 {
-		desc = append(desc, "nothing")
+	for j, r := range runs {
+		if len(desc[j]) == 0 {
+			desc[j] = append(desc[j], "nothing")
+		}
+		r.log = append(r.log, " 0. unmanaged at Daily: "+strings.Join(desc[j], ", "))
 	}
-	r.log = append(r.log, " 0. unmanaged at Daily: "+strings.Join(desc, ", "))
 }
 
 func (r *walkRun) step(s *walkStep) {
+	r.t.Helper()
+	expected := r.prepare(s)
+	disturb(r.emu, s.faults, s.stale, 0)
+	err := r.apply(s, s.faults != nil)
+	r.calm(s.faults != nil, r)
+	r.settle(s, err, expected)
+}
+
+// prepare makes step s up to its apply: the out-of-band edits, the
+// configuration, terraform import commands and the plan before the apply. It
+// returns what Daily must hold after the apply.
+func (r *walkRun) prepare(s *walkStep) [2]map[string]*walkEntry {
 	r.t.Helper()
 	r.log = append(r.log, fmt.Sprintf("%2d. %s", s.n, strings.Join(s.desc, "\n    ")))
 	for _, o := range s.oob {
@@ -195,24 +245,62 @@ func (r *walkRun) step(s *walkStep) {
 	if len(s.quiet) > 0 {
 		r.checkQuiet(s)
 	}
-	if s.faults != nil {
-		r.emu.SetFaults(s.faults.faults)
+	return expected
+}
+
+// disturb sets what makes a step's apply hard, at Daily: injected faults, at
+// least latency on every request, and the stale writer.
+func disturb(emu *emulator.Emulator, faults *walkFaultMix, stale *walkStale, latency time.Duration) {
+	var f emulator.Faults
+	if faults != nil {
+		f = faults.faults
 	}
-	// tryApply finishes the provider's confirming reads, as Terraform lets
-	// it when it stops it.
-	err := r.wd.tryApply()
-	if err != nil && s.faults != nil && s.wantErr == nil && walkTransient(err) {
-		// One retry is allowed under faults, for errors that faults explain.
+	f.Latency = max(f.Latency, latency)
+	emu.SetFaults(f)
+	if stale != nil {
+		emu.SetStaleWriter(emulator.StaleWriter{Delay: stale.delay, Copies: stale.copies})
+	}
+}
+
+// apply runs terraform apply for step s, then stops the provider as
+// Terraform does after the command. Under faults one retry is allowed, for
+// errors that faults explain. It may run beside another walk's apply.
+func (r *walkRun) apply(s *walkStep, faulty bool) error {
+	err := r.wd.tf.Apply(context.Background(), r.wd.reattach)
+	r.wd.stopProvider()
+	if err != nil && faulty && s.wantErr == nil && walkTransient(err) {
 		r.retries++
 		r.log[len(r.log)-1] += "\n    (apply retried once after: " + firstLine(err) + ")"
-		err = r.wd.tryApply()
+		err = r.wd.tf.Apply(context.Background(), r.wd.reattach)
+		r.wd.stopProvider()
 	}
-	if s.faults != nil {
-		r.emu.SetFaults(emulator.Faults{})
-		// A provider served in-process is never stopped: confirmations the
-		// faults kept from finishing would go on into the next step.
-		finishWrites()
+	return err
+}
+
+// calm ends what disturb set, once the applies of runs have ended, and
+// waits for the stale copies taken to land: Daily is judged after them. A
+// provider served in-process is never stopped: under faults, confirmations
+// they kept from finishing would go on into the next step, so they are
+// let finish first.
+func (r *walkRun) calm(faulty bool, runs ...*walkRun) {
+	r.t.Helper()
+	r.emu.SetFaults(emulator.Faults{})
+	r.emu.SetStaleWriter(emulator.StaleWriter{})
+	if faulty {
+		for _, run := range runs {
+			run.wd.stopProvider()
+		}
 	}
+	for deadline := time.Now().Add(10 * time.Second); r.emu.StaleWriterStats().Pending > 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			r.t.Fatalf("walk seed %d: stale copies still pending 10 s after the apply: %+v", r.seed, r.emu.StaleWriterStats())
+		}
+	}
+}
+
+// settle judges step s once its apply has ended with err.
+func (r *walkRun) settle(s *walkStep, err error, expected [2]map[string]*walkEntry) {
+	r.t.Helper()
 	decl := s.decl
 	switch {
 	case s.wantErr == nil && err != nil:
@@ -284,21 +372,36 @@ func (r *walkRun) outOfBand(o walkOOB) error {
 // routes of arrays without an exclusive resource stay.
 func (r *walkRun) destroy(n int) {
 	r.t.Helper()
+	s, expected := r.prepareDestroy(n)
+	err := r.runDestroy()
+	r.settleDestroy(s, err, expected)
+}
+
+func (r *walkRun) prepareDestroy(n int) (*walkStep, [2]map[string]*walkEntry) {
 	s := &walkStep{n: n, desc: []string{"terraform destroy"}}
 	var expected [2]map[string]*walkEntry
-	var decl [2]walkDecl
 	for i := range walkKinds {
 		s.decl[i] = walkDecl{routes: map[string]*walkRoute{}}
-		decl[i] = s.decl[i]
 		expected[i] = r.w.expect(s, i)
 	}
 	r.log = append(r.log, fmt.Sprintf("%2d. terraform destroy", n))
+	return s, expected
+}
+
+// runDestroy runs terraform destroy, then stops the provider as Terraform
+// does. It may run beside another walk's destroy.
+func (r *walkRun) runDestroy() error {
 	err := r.wd.tf.Destroy(context.Background(), r.wd.reattach)
-	finishWrites()
+	r.wd.stopProvider()
+	return err
+}
+
+func (r *walkRun) settleDestroy(s *walkStep, err error, expected [2]map[string]*walkEntry) {
+	r.t.Helper()
 	if err != nil {
 		r.fail(s, "terraform destroy failed:\n%s", tfError(err))
 	}
-	r.config = walkConfig(r.provider, decl, nil, r.w.feat.writeOnly)
+	r.config = walkConfig(r.provider, s.decl, nil, r.w.feat.writeOnly)
 	r.wd.write(r.config)
-	r.verify(s, expected, decl)
+	r.verify(s, expected, s.decl)
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -43,7 +44,9 @@ func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2
 	r.t.Helper()
 	var errs []string
 	for i, k := range walkKinds {
-		errs = append(errs, r.w.check(i, expected[i], decl[i], r.emu.DialinArray(k.array))...)
+		mine, foreign := r.dailyArray(k.array)
+		errs = append(errs, foreign...)
+		errs = append(errs, r.w.check(i, expected[i], decl[i], mine)...)
 	}
 	if len(errs) == 0 {
 		errs = append(errs, r.checkState()...)
@@ -59,6 +62,30 @@ func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2
 	if len(errs) > 0 {
 		r.fail(s, "%s", strings.Join(errs, "\n"))
 	}
+}
+
+// dailyArray is the array as Daily holds it, the entries of this walk's
+// keys only when another configuration walks beside it; foreign describes
+// the entries that are neither's.
+func (r *walkRun) dailyArray(array string) (mine []json.RawMessage, foreign []string) {
+	all := r.emu.DialinArray(array)
+	if r.owns == nil {
+		return all, nil
+	}
+	for _, raw := range all {
+		fields, err := decodeFields(raw)
+		if err != nil {
+			foreign = append(foreign, fmt.Sprintf("%s: entry is not an object: %s", array, raw))
+			continue
+		}
+		switch key := entryKeyOf(fields); {
+		case r.owns(key):
+			mine = append(mine, raw)
+		case !r.partner.owns(key):
+			foreign = append(foreign, fmt.Sprintf("%s holds %s, which neither configuration has: %s", array, key, raw))
+		}
+	}
+	return mine, foreign
 }
 
 // checkState compares the state with Daily (the model has just learned it):
@@ -135,12 +162,13 @@ func (r *walkRun) checkState() []string {
 			if routeAttrs["name_prefix"] != prefix {
 				errs = append(errs, fmt.Sprintf("state %s routes[%q].name_prefix = %v, the configuration %v", addr, key, routeAttrs["name_prefix"], prefix))
 			}
-			if k.secret {
-				same(addr, fmt.Sprintf("routes[%q].sip_uri", key), routeAttrs["sip_uri"], a.entries[key], "sip_uri")
-			}
 		}
 		if !k.secret {
 			continue
+		}
+		sipURIs, _ := attrs["sip_uris"].(map[string]any)
+		for key := range a.decl.excl {
+			same(addr, fmt.Sprintf("sip_uris[%q]", key), sipURIs[key], a.entries[key], "sip_uri")
 		}
 		hmacs, _ := attrs["hmacs"].(map[string]any)
 		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
@@ -193,7 +221,9 @@ func (r *walkRun) checkSecretsOutOfState() []string {
 	}
 	var errs []string
 	for _, secret := range slices.Concat(r.w.woSecrets, writeOnly) {
-		if secret != "" && !stored[secret] && bytes.Contains(raw, []byte(secret)) {
+		// Quoted: one base64 secret may begin another's (that of
+		// "walk-wo-secret7" begins that of "walk-wo-secret71").
+		if secret != "" && !stored[secret] && bytes.Contains(raw, []byte(`"`+secret+`"`)) {
 			errs = append(errs, "the state file holds the write-only secret "+secretName(secret))
 		}
 	}
@@ -238,18 +268,38 @@ func firstLine(err error) string {
 func (r *walkRun) fail(s *walkStep, format string, args ...any) {
 	r.t.Helper()
 	var b strings.Builder
-	fmt.Fprintf(&b, "walk seed %d failed at step %d on %s: %s\n\n", r.seed, s.n, r.cli, fmt.Sprintf(format, args...))
+	which := ""
+	if r.team != "" {
+		which = fmt.Sprintf(" (configuration %s of two)", r.team)
+	}
+	fmt.Fprintf(&b, "walk seed %d failed at step %d%s on %s: %s\n\n", r.seed, s.n, which, r.cli, fmt.Sprintf(format, args...))
 	replay := fmt.Sprintf("DAILY_WALK_SEED=%d DAILY_WALK_STEPS=%d", r.seed, min(s.n, r.ws.steps))
 	if skip := os.Getenv("DAILY_WALK_SKIP"); skip != "" {
 		replay += " DAILY_WALK_SKIP=" + skip
 	}
-	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run TestAccDialinWalk ./internal/provider/\n\n",
-		replay, testCLI().path, replay, testCLI().path)
-	fmt.Fprintf(&b, "steps:\n%s\n\n", strings.Join(r.log, "\n"))
+	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run '^%s$' ./internal/provider/\n\n",
+		replay, testCLI().path, replay, testCLI().path, r.test)
+	runs := []*walkRun{r}
+	if r.partner != nil {
+		runs = append(runs, r.partner)
+	}
+	for _, run := range runs {
+		title := "steps"
+		if run.team != "" {
+			title = "steps of configuration " + run.team
+		}
+		fmt.Fprintf(&b, "%s:\n%s\n\n", title, strings.Join(run.log, "\n"))
+	}
 	for _, k := range walkKinds {
 		fmt.Fprintf(&b, "Daily's %s now:\n      %s\n", k.array, joinRaw(r.emu.DialinArray(k.array)))
 	}
-	fmt.Fprintf(&b, "\nconfiguration of step %d:%s", s.n, r.config)
+	for _, run := range runs {
+		title := "configuration"
+		if run.team != "" {
+			title = "configuration " + run.team
+		}
+		fmt.Fprintf(&b, "\n%s of step %d:%s", title, s.n, run.config)
+	}
 	r.t.Fatal(b.String())
 }
 

@@ -24,6 +24,8 @@ type walker struct {
 	// woSecrets are the hmac_wo values the walk has configured: no state may
 	// hold one, unless it is the live secret of a route whose hmac is stored.
 	woSecrets []string
+	// maxStaleCopies bounds the writes a step's stale writer undoes.
+	maxStaleCopies int
 }
 
 // walkFeatures are the newer CLI features the walk's moves may use; the
@@ -38,7 +40,7 @@ type walkFeatures struct {
 var allWalkFeatures = walkFeatures{writeOnly: true, forget: true}
 
 // Move names DAILY_WALK_SKIP accepts. Skipping changes the walk a seed makes.
-var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs"}
+var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs", "stale"}
 
 func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []string) *walker {
 	w := &walker{
@@ -47,6 +49,9 @@ func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []s
 		feat:    feat,
 		numbers: numbers,
 		sips:    []string{"pbx-1", "pbx-2", "pbx-3"},
+		// Two: the apply's first write and the next, often the repair of
+		// the first.
+		maxStaleCopies: 2,
 	}
 	for i, k := range walkKinds {
 		w.arrays[i] = &walkArray{kind: k, entries: map[string]*walkEntry{}, decl: walkDecl{routes: map[string]*walkRoute{}}}
@@ -154,6 +159,11 @@ func (w *walker) next(n int) *walkStep {
 	}
 	if len(s.desc) == 0 {
 		s.desc = append(s.desc, "no change: re-apply")
+	}
+	if !w.skip["stale"] && w.chance(0.3) {
+		s.stale = &walkStale{copies: 1 + w.rng.IntN(w.maxStaleCopies), delay: pick(w, walkStaleDelays)}
+		s.desc = append(s.desc, fmt.Sprintf("another writer: the apply's first %d writes undone, each by a stale copy of the array written back %s after it",
+			s.stale.copies, s.stale.delay))
 	}
 	return s
 }
