@@ -76,6 +76,7 @@ type Engine struct {
 	history keyHistory  // guarded by rmw
 	batches *batcher    // nil when batching is off
 	reads   *readSharer // never nil
+	entries entryCache  // Daily's last answer, parsed
 
 	// mu guards the confirmations (confirm.go) and the callers' outcomes
 	// (callers.go); a round takes it for short spells, under rmw.
@@ -156,7 +157,7 @@ func (e *Engine) get(ctx context.Context) (snapshot, error) {
 // is the time from which the answer surely reflects every change: when a GET
 // was sent, or when a write was answered.
 func (e *Engine) remember(dom *client.Domain, since time.Time) (snapshot, error) {
-	snap, err := parseSnapshot(dom)
+	snap, err := e.entries.parse(dom)
 	if err == nil {
 		e.reads.remember(snap, since)
 	}
