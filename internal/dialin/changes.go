@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // ExistsError refuses to create a route whose key is already in the array.
@@ -174,6 +175,7 @@ type change struct {
 	mayBeApplied bool
 	// reapplies counts how often a later read found the change undone.
 	reapplies int
+	arrived   time.Time // when the batcher queued it
 	done      chan outcome
 
 	// Guarded by the engine's mu (see callers.go).
@@ -193,7 +195,7 @@ func (e *Engine) submit(c *change) ([]Entry, error) {
 	c.done = make(chan outcome, 1)
 	e.arrive()
 	if e.batches == nil {
-		e.runBatch([]*change{c})
+		e.runBatch([]*change{c}, nil)
 	} else {
 		e.batches.add(c)
 	}

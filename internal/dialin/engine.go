@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -76,7 +77,9 @@ type Engine struct {
 	history keyHistory  // guarded by rmw
 	batches *batcher    // nil when batching is off
 	reads   *readSharer // never nil
-	entries entryCache  // Daily's last answer, parsed
+	// lastReadLatency is the duration of the last GET, in nanoseconds.
+	lastReadLatency atomic.Int64
+	entries         entryCache // Daily's last answer, parsed
 
 	// mu guards the confirmations (confirm.go) and the callers' outcomes
 	// (callers.go); a round takes it for short spells, under rmw.
@@ -111,10 +114,24 @@ func New(backend Backend, opts Options) *Engine {
 	e := &Engine{backend: backend, opts: opts, history: newKeyHistory(), repairing: map[*change]bool{}}
 	e.reads = &readSharer{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
 	if opts.BatchWindow > 0 {
-		e.batches = &batcher{gather: gather, run: e.runBatch}
+		e.batches = &batcher{
+			gather: gather, run: e.runBatch, joined: make(chan struct{}, 1),
+			read: e.readEarly, mayReadEarly: e.uncontested, readLatency: e.readLatency,
+		}
 	}
 	return e
 }
+
+// maxBaseAge is how old a batch's early read may be when the batch is
+// written: half a batch window (50 ms by default, about one request's
+// latency). Another writer's change that lands between our read and our
+// write is undone by the write (Daily offers no compare-and-set); an early
+// read lets it land in a window at most that much longer than a read sent
+// when the batch closes would.
+func (e *Engine) maxBaseAge() time.Duration { return e.opts.BatchWindow / 2 }
+
+// readLatency is how long Daily took to answer the engine's last GET.
+func (e *Engine) readLatency() time.Duration { return time.Duration(e.lastReadLatency.Load()) }
 
 // Entries returns the array as Daily holds it. Reads that arrive close
 // together share a single GET. The slice is the caller's; the entries'
@@ -150,6 +167,7 @@ func (e *Engine) get(ctx context.Context) (snapshot, error) {
 	if err != nil {
 		return snapshot{}, err
 	}
+	e.lastReadLatency.Store(int64(time.Since(sent)))
 	return e.remember(dom, sent)
 }
 

@@ -28,23 +28,63 @@ const (
 // machine where a burst's calls arrive spread out. The first batch, with no
 // size to go by, closes once nothing has joined for one window; a batch short
 // of the expected size after quietWindowsWhenShort quiet windows; any batch
-// after maxGatherWindows.
+// maxGatherWindows after its first call joined (not after the last batch was
+// written: on a busy machine Terraform may take longer than that to send a
+// wave's first call, and the wave would be split).
+//
+// A batch's read may be sent before it closes (see batcher): once the batch
+// is readFrom large, startRead is called, and from then on the batch closes
+// no sooner than Daily answers that read; calls keep joining meanwhile.
 type gatherer struct {
 	window time.Duration
 }
 
+// batchState is what a gatherer is told of the batch it gathers.
+type batchState struct {
+	firstJoin      time.Time // zero while the batch is empty
+	lastJoin       time.Time
+	size, expected int // expected: 0 for the first batch
+	// readFrom is the size at which the batch's read is sent before it
+	// closes; 0: not before.
+	readFrom int
+	// read is closed when Daily has answered the batch's early read; nil
+	// while none was sent.
+	read <-chan struct{}
+}
+
 // wait returns, with mu held as on entry, when the batch described by state
-// (its last join, its size, and the expected size, 0 for the first batch)
-// should be sent.
-func (g gatherer) wait(mu *sync.Mutex, state func() (lastJoin time.Time, size, expected int)) {
-	deadline := time.Now().Add(maxGatherWindows * g.window)
-	for time.Now().Before(deadline) {
-		lastJoin, size, expected := state()
-		quiet := time.Since(lastJoin)
-		full := expected > 0 && size >= expected
+// should be written; it calls startRead, with mu held, when the batch's read
+// is to be sent early. A receive on joined (nil: none) says a call joined.
+func (g gatherer) wait(mu *sync.Mutex, joined <-chan struct{}, state func() batchState, startRead func()) {
+	idleDeadline := time.Now().Add(maxGatherWindows * g.window)
+	for {
+		s := state()
+		deadline := idleDeadline
+		if !s.firstJoin.IsZero() {
+			deadline = s.firstJoin.Add(maxGatherWindows * g.window)
+		}
+		if s.read == nil && s.readFrom > 0 && s.size >= s.readFrom {
+			startRead()
+			continue
+		}
+		if s.read != nil {
+			select {
+			case <-s.read:
+			default:
+				// Nothing closes the batch before its read is answered; calls
+				// that come meanwhile join it.
+				mu.Unlock()
+				<-s.read
+				mu.Lock()
+				continue
+			}
+		}
+		quiet := time.Since(s.lastJoin)
+		full := s.expected > 0 && s.size >= s.expected
 		switch {
-		case full && quiet >= g.window/settleFraction,
-			expected == 0 && quiet >= g.window,
+		case !time.Now().Before(deadline),
+			full && quiet >= g.window/settleFraction,
+			s.expected == 0 && quiet >= g.window,
 			quiet >= quietWindowsWhenShort*g.window:
 			return
 		}
@@ -56,7 +96,12 @@ func (g gatherer) wait(mu *sync.Mutex, state func() (lastJoin time.Time, size, e
 			wait = g.window / recheckFraction
 		}
 		mu.Unlock()
-		time.Sleep(min(wait, time.Until(deadline)+time.Millisecond))
+		t := time.NewTimer(min(wait, time.Until(deadline)+time.Millisecond))
+		select {
+		case <-t.C:
+		case <-joined:
+			t.Stop()
+		}
 		mu.Lock()
 	}
 }

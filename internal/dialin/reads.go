@@ -45,11 +45,12 @@ func (s *readSharer) lastDomainID() string {
 }
 
 type readCall struct {
-	done       chan struct{}
-	readers    int
-	lastJoined time.Time
-	snap       snapshot
-	err        error
+	done        chan struct{}
+	readers     int
+	firstJoined time.Time
+	lastJoined  time.Time
+	snap        snapshot
+	err         error
 }
 
 // read answers from Daily's last answer if it is recent, or joins the next
@@ -62,7 +63,7 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 	}
 	call := s.next
 	if call == nil {
-		call = &readCall{done: make(chan struct{})}
+		call = &readCall{done: make(chan struct{}), firstJoined: time.Now()}
 		s.next = call
 		go s.run(context.WithoutCancel(ctx), call)
 	}
@@ -79,7 +80,9 @@ func (s *readSharer) read(ctx context.Context) (snapshot, error) {
 
 func (s *readSharer) run(ctx context.Context, call *readCall) {
 	s.mu.Lock()
-	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.mostReads })
+	s.gather.wait(&s.mu, nil, func() batchState {
+		return batchState{firstJoin: call.firstJoined, lastJoin: call.lastJoined, size: call.readers, expected: s.mostReads}
+	}, nil)
 	// Readers arriving from now on need a GET that starts after they arrived.
 	s.next = nil
 	s.mostReads = max(s.mostReads, call.readers)
