@@ -36,7 +36,8 @@ type batcher struct {
 	firstArrival time.Time // of the queued changes
 	lastArrival  time.Time
 	largestBatch int
-	lead         int // how many calls of a full batch come after its read is sent
+	lead         int    // how many calls of a full batch come after its read is sent
+	paces        []pace // of the last recentPaces full batches
 	flushing     bool
 	running      bool      // a batch is being written, or its read was sent
 	idleSince    time.Time // when the last batch was written, if none is queued or running
@@ -89,6 +90,9 @@ func (b *batcher) flush() {
 		var early *earlyRead
 		b.gather.wait(&b.mu, b.joined, func() batchState {
 			s := batchState{lastJoin: b.lastArrival, size: len(b.queue), expected: b.largestBatch}
+			for _, p := range b.paces {
+				s.gap, s.spread = max(s.gap, p.gap), max(s.spread, p.spread)
+			}
 			if len(b.queue) > 0 {
 				s.firstJoin = b.firstArrival
 			}
@@ -117,6 +121,10 @@ func (b *batcher) flush() {
 			return
 		}
 		b.running = true
+		if b.largestBatch > 0 && len(batch) >= b.largestBatch {
+			b.paces = append(b.paces, paceOf(batch))
+			b.paces = b.paces[max(0, len(b.paces)-recentPaces):]
+		}
 		b.largestBatch = max(b.largestBatch, len(batch))
 		if b.readLatency != nil {
 			b.lead = readLead(batch, b.readLatency())
@@ -128,6 +136,31 @@ func (b *batcher) flush() {
 		b.idleSince = time.Now()
 		b.mu.Unlock()
 	}
+}
+
+// pace is how spread out the calls of a batch came.
+type pace struct {
+	gap    time.Duration // the largest time between two calls
+	spread time.Duration // from the first call to the last
+}
+
+// recentPaces full batches tell the gatherer how spread out a wave comes.
+const recentPaces = 5
+
+func paceOf(batch []*change) pace {
+	times := make([]time.Time, len(batch))
+	for i, c := range batch {
+		times[i] = c.arrived
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	var p pace
+	for i := 1; i < len(times); i++ {
+		p.gap = max(p.gap, times[i].Sub(times[i-1]))
+	}
+	if len(times) > 0 {
+		p.spread = times[len(times)-1].Sub(times[0])
+	}
+	return p
 }
 
 // readLead is how many calls of batch came less than latency before its

@@ -19,6 +19,12 @@ const (
 	// recheckFraction of a window is how soon a quiet batch short of the
 	// expected size is looked at again.
 	recheckFraction = 4
+	// paceAllowance (in halves) stretches the quiet and the gathering time
+	// of a batch to 3/2 of the largest gap and spread of the recent full
+	// batches, up to paceMaxFactor times their defaults: on a busy machine
+	// Terraform's calls of one wave come that spread out.
+	paceAllowance = 3
+	paceMaxFactor = 3
 )
 
 // gatherer decides when calls that arrive close together form a batch.
@@ -30,7 +36,9 @@ const (
 // of the expected size after quietWindowsWhenShort quiet windows; any batch
 // maxGatherWindows after its first call joined (not after the last batch was
 // written: on a busy machine Terraform may take longer than that to send a
-// wave's first call, and the wave would be split).
+// wave's first call, and the wave would be split). Where recent full batches
+// came more spread out than those defaults allow, both stretch to 3/2 of
+// that pace (see batchState.gap), so that a wave is not cut in two.
 //
 // A batch's read may be sent before it closes (see batcher): once the batch
 // is readFrom large, startRead is called, and from then on the batch closes
@@ -50,18 +58,34 @@ type batchState struct {
 	// read is closed when Daily has answered the batch's early read; nil
 	// while none was sent.
 	read <-chan struct{}
+	// gap and spread are the largest time between two calls, and between
+	// the first and the last, of the recent full batches; zero: unknown.
+	gap, spread time.Duration
+}
+
+// shortQuiet is how long a batch short of the expected size waits for
+// its next call.
+func (g gatherer) shortQuiet(s batchState) time.Duration {
+	quiet := quietWindowsWhenShort * g.window
+	return min(max(quiet, s.gap*paceAllowance/2), paceMaxFactor*quiet)
+}
+
+// gatherFor is how long a batch gathers at most, from its first call.
+func (g gatherer) gatherFor(s batchState) time.Duration {
+	most := maxGatherWindows * g.window
+	return min(max(most, s.spread*paceAllowance/2), paceMaxFactor*most)
 }
 
 // wait returns, with mu held as on entry, when the batch described by state
 // should be written; it calls startRead, with mu held, when the batch's read
 // is to be sent early. A receive on joined (nil: none) says a call joined.
 func (g gatherer) wait(mu *sync.Mutex, joined <-chan struct{}, state func() batchState, startRead func()) {
-	idleDeadline := time.Now().Add(maxGatherWindows * g.window)
+	entered := time.Now()
 	for {
 		s := state()
-		deadline := idleDeadline
+		deadline := entered.Add(maxGatherWindows * g.window)
 		if !s.firstJoin.IsZero() {
-			deadline = s.firstJoin.Add(maxGatherWindows * g.window)
+			deadline = s.firstJoin.Add(g.gatherFor(s))
 		}
 		if s.read == nil && s.readFrom > 0 && s.size >= s.readFrom {
 			startRead()
@@ -85,7 +109,7 @@ func (g gatherer) wait(mu *sync.Mutex, joined <-chan struct{}, state func() batc
 		case !time.Now().Before(deadline),
 			full && quiet >= g.window/settleFraction,
 			s.expected == 0 && quiet >= g.window,
-			quiet >= quietWindowsWhenShort*g.window:
+			quiet >= g.shortQuiet(s):
 			return
 		}
 		wait := g.window - quiet
