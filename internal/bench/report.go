@@ -47,7 +47,9 @@ func (b Bars) barFor(sc Scenario, phase string) (bar, bool) {
 	case sc.Kind == Routes && phase == "destroy":
 		return bar{factor: 1.3, extra: time.Second + writes, formula: "1 s + " + writesFormula, maxPOST: waves + 10, maxGET: -1, derived: true}, true
 	case sc.Kind == Exclusive && phase == "create":
-		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 1, maxGET: 1}, true
+		// Issue 12 allowed one GET; issue 20 has every write confirmed by a
+		// later read, the exclusive one too: the read and the confirming read.
+		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 1, maxGET: 2}, true
 	case sc.Kind == Exclusive && phase == "refresh":
 		return bar{factor: 1.5, extra: time.Second, formula: "1 s", maxPOST: 0, maxGET: 2}, true
 	case sc.Kind == Exclusive && phase == "destroy":
