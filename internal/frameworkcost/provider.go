@@ -139,7 +139,12 @@ func (r *routesResource) withSIPURIs(routes types.Map, diags *diag.Diagnostics) 
 	}
 	elems := make(map[string]attr.Value, len(routes.Elements()))
 	for key, v := range routes.Elements() {
-		attrs := v.(types.Object).Attributes()
+		route, ok := v.(types.Object)
+		if !ok {
+			diags.AddError("Unexpected route value", fmt.Sprintf("%s is a %T", key, v))
+			continue
+		}
+		attrs := route.Attributes()
 		attrs["sip_uri"] = types.StringValue(fmt.Sprintf("sip:%s@cost.example", key))
 		obj, d := types.ObjectValue(routeAttrTypes, attrs)
 		diags.Append(d...)

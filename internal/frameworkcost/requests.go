@@ -17,6 +17,8 @@ type Fixture struct {
 	Shape  Shape
 	N      int
 	typ    tftypes.Type
+	// routeType is the type of one route, an element of the routes map.
+	routeType tftypes.Object
 	// Config is the configuration of n routes; State is the state an apply
 	// of it leaves (computed values set).
 	Config, State *tfprotov6.DynamicValue
@@ -38,6 +40,11 @@ func NewFixture(ctx context.Context, shape Shape, n int) (*Fixture, error) {
 		return nil, errors.New("no schema for " + TypeName)
 	}
 	f := &Fixture{Server: srv, Shape: shape, N: n, typ: s.ValueType()}
+	obj, _ := f.typ.(tftypes.Object)
+	routes, _ := obj.AttributeTypes["routes"].(tftypes.Map)
+	if f.routeType, ok = routes.ElementType.(tftypes.Object); !ok {
+		return nil, fmt.Errorf("routes of %s are %v, not a map of objects", TypeName, obj.AttributeTypes["routes"])
+	}
 	if f.Config, err = f.encode(f.value(false)); err != nil {
 		return nil, err
 	}
@@ -52,9 +59,7 @@ func NewFixture(ctx context.Context, shape Shape, n int) (*Fixture, error) {
 
 // value is the resource with n routes, as configured or as applied.
 func (f *Fixture) value(applied bool) tftypes.Value {
-	obj := f.typ.(tftypes.Object)
-	routesType := obj.AttributeTypes["routes"].(tftypes.Map)
-	routeType := routesType.ElementType.(tftypes.Object)
+	routeType := f.routeType
 	routes := make(map[string]tftypes.Value, f.N)
 	for i := range f.N {
 		key := fmt.Sprintf("+1212555%04d", i)
@@ -76,7 +81,7 @@ func (f *Fixture) value(applied bool) tftypes.Value {
 	}
 	return tftypes.NewValue(f.typ, map[string]tftypes.Value{
 		"id":     id,
-		"routes": tftypes.NewValue(routesType, routes),
+		"routes": tftypes.NewValue(tftypes.Map{ElementType: routeType}, routes),
 	})
 }
 
