@@ -258,11 +258,11 @@ func TestGatherDeadlineCountsFromTheFirstCall(t *testing.T) {
 	g := gatherer{window: 20 * time.Millisecond} // gathers 200 ms at most; a short batch closes after 60 ms quiet
 	var mu sync.Mutex
 	start := time.Now()
-	joins := []time.Duration{50, 90, 130, 170, 210} // ms after the last batch; gaps under 60 ms
+	joins := []int{50, 90, 130, 170, 210} // ms after the last batch; gaps under 60 ms
 	state := func() batchState {
 		s := batchState{lastJoin: start, expected: 10}
 		for _, at := range joins {
-			if join := start.Add(at * time.Millisecond); !time.Now().Before(join) {
+			if join := start.Add(time.Duration(at) * time.Millisecond); !time.Now().Before(join) {
 				if s.size == 0 {
 					s.firstJoin = join
 				}
