@@ -1,11 +1,12 @@
 // Command daily-bench builds the provider and measures Terraform runs of it
 // against the in-process Daily emulator (50 ms added latency, 20 requests/s
 // enforced): daily_pinless_dialin_route resources and the exclusive
-// daily_pinless_dialin resource, each beside its floor, the same shape of
-// values in Terraform's built-in terraform_data measured in the same run with
-// the same CLI, and against the bars of issue 12. It prints the machine,
-// markdown tables and the bars to stdout, progress to stderr. `make bench`
-// runs it.
+// daily_pinless_dialin resource, each beside its floors, the same values in
+// Terraform's built-in terraform_data measured in the same run with the same
+// CLI (per-route in two shapes: for_each over a map, as a user writes it, and
+// over toset of a list), and against the bars of issues 20 and 12. It prints
+// the machine, markdown tables and the bars to stdout, progress to stderr.
+// `make bench` runs it.
 package main
 
 import (
@@ -45,6 +46,7 @@ func run(ctx context.Context) error {
 		defaultSizes += ",5000"
 	}
 	terraform := flag.String("terraform", "terraform", "terraform binary")
+	providerBinary := flag.String("provider", "", "a provider binary to measure instead of building this checkout (to compare builds run by run)")
 	sizesFlag := flag.String("sizes", defaultSizes, "numbers of routes, comma-separated (env BENCH_5000=1 adds 5000 to the default)")
 	// Naive runs serialize ~0.35 s of requests per change: 100 routes take
 	// about 1.5 minutes, 1000 over 10.
@@ -56,6 +58,7 @@ func run(ctx context.Context) error {
 	profile := flag.String("profile", "", "profile the provider (CPU and heap, pprof) in the scenarios whose name matches this regular expression; the profiles are kept in <dir>/profiles/<phase>")
 	tfLog := flag.String("tf-log", "", "TF_LOG level for every command, logged to <dir>/terraform-<phase>.log (slows Terraform: for timelines, not for figures); provider:LEVEL sets TF_LOG_PROVIDER instead; implies -keep")
 	providerEnv := flag.String("provider-env", "", "environment variables for the provider process only, e.g. GOGC=50,GOMEMLIMIT=40MiB")
+	createOnly := flag.Bool("create-only", false, "measure only the create phase (to compare builds quickly; the table shows zeros for refresh and destroy)")
 	timeline := flag.String("timeline", "", "measure nothing: break the waves of a run kept with -tf-log provider:trace (its directory) down into their parts")
 	flag.Parse()
 	if *timeline != "" {
@@ -102,23 +105,27 @@ func run(ctx context.Context) error {
 		env = strings.Split(*providerEnv, ",")
 	}
 
-	tmp, err := os.MkdirTemp("", "daily-bench-provider-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	provider := filepath.Join(tmp, "terraform-provider-daily")
-	progress("building the provider")
-	build := exec.CommandContext(ctx, "go", "build", "-o", provider, "github.com/daily-tf/terraform-provider-daily")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("building the provider: %w", err)
+	provider := *providerBinary
+	if provider == "" {
+		tmp, err := os.MkdirTemp("", "daily-bench-provider-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		provider = filepath.Join(tmp, "terraform-provider-daily")
+		progress("building the provider")
+		build := exec.CommandContext(ctx, "go", "build", "-o", provider, "github.com/daily-tf/terraform-provider-daily")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("building the provider: %w", err)
+		}
 	}
 
-	// Each shape runs right after its floor, so both see the same load.
+	// Each shape runs right after its floors, so they see the same load.
 	var scenarios []bench.Scenario
 	for _, n := range sizes {
 		scenarios = append(scenarios,
+			bench.Scenario{Kind: bench.Routes, N: n, Mode: bench.FloorSet},
 			bench.Scenario{Kind: bench.Routes, N: n, Mode: bench.Floor},
 			bench.Scenario{Kind: bench.Routes, N: n, Mode: bench.Batched})
 		if slices.Contains(naiveSizes, n) {
@@ -134,7 +141,7 @@ func run(ctx context.Context) error {
 
 	opts := bench.Options{
 		Terraform: *terraform, Provider: provider, Latency: *latency, Parallelism: *parallelism,
-		KeepDir: *keep || *tfLog != "", Profile: profileMatch, TFLog: *tfLog, ProviderEnv: env,
+		KeepDir: *keep || *tfLog != "", Profile: profileMatch, TFLog: *tfLog, ProviderEnv: env, CreateOnly: *createOnly,
 	}
 	var results []bench.Result
 	start := time.Now()
@@ -161,12 +168,14 @@ func run(ctx context.Context) error {
 	fmt.Printf("); whole run %s.\n\n", time.Since(start).Round(time.Second))
 	fmt.Println(machine(ctx, *terraform))
 	fmt.Println(bench.Table(results, bars))
-	fmt.Printf("F is the floor's wall time for the same phase: the same shape in terraform_data (N resources with the route's values; one resource holding the N-route map), same run, same CLI and -parallelism. "+
+	fmt.Printf("Each figure is beside the floors of its shape, what Terraform itself costs for the same values in terraform_data with no provider (same run, same CLI and -parallelism), as the floor's wall time, the seconds above it and the ratio. "+
+		"F, the floor the bars use, is written as a user writes it: N resources with for_each over a map of the routes and input = each.value, or one resource holding the N-route map. "+
+		"The toset floor is the per-route floor of earlier runs, for_each = toset(a list of numbers) with each input built from each.value, which costs Terraform itself much more at N = 1000. "+
 		"The time bars add the round trips no provider can avoid: with parallelism %d, N routes need at least ⌈N/%d⌉ write waves of one read and one write of %s each. "+
-		"† marks bars derived here (destroy = refresh + deletes), not stated by issue 12. Peak RSS is the largest high-water mark of the provider processes Terraform started for the command; its bar (60 MB) holds up to N = %d. "+
+		"† marks bars derived here (destroy = refresh + deletes). Peak RSS is the largest high-water mark of the provider processes Terraform started for the command; its bar (60 MB) holds up to N = %d. "+
 		"Provider CPU is the CPU time of those processes, Terraform CPU that of Terraform itself.\n\n", *parallelism, *parallelism, *latency, bench.RSSBarN)
 	fmt.Println(bench.FloorTable(results))
-	fmt.Println("Bars of issue 12:")
+	fmt.Println("Bars (per-route create and refresh: issue 20; the exclusive resource and memory: issue 12):")
 	fmt.Println()
 	fmt.Println(strings.Join(bench.Goals(results, bars), "\n"))
 	return nil

@@ -16,23 +16,32 @@ import (
 // Timeline breaks the waves of one phase of a kept run down into their parts,
 // from the provider's log (-tf-log provider:trace, which has terraform-plugin-go's
 // "Received request" and "Served request" lines with the provider's own
-// timestamps) and the emulator's request log. A wave is the set of calls of
-// rpc (ApplyResourceChange or ReadResource) answered by one round of the
-// dial-in engine: a GET, for writes a POST and a confirming GET. For each
-// wave it measures, in order:
+// timestamps) and the emulator's request log.
 //
-//   - spread: first call received → last call received (Terraform starting calls),
-//   - window: last call received → the round's GET (the batch window),
-//   - get, post, confirm: the requests, as the emulator saw them,
-//   - mutate: GET answered → POST (the provider's work on the array),
-//   - verify: POST answered → confirming GET (the verify delay),
-//   - answer: last request answered → last call served,
-//   - terraform: last call served → the next call received (Terraform gets
-//     its slots back when a wave is served).
+// In a phase that writes (rpc ApplyResourceChange), a wave is the calls one
+// POST answers: those received before it was sent and after the previous one
+// was. From one POST's answer to the next the time goes to:
 //
-// The parts add up to a wave's latency; the cycle (first call of a wave to
-// the first of the next) is shorter when waves overlap, as they do when a
-// burst of calls is split over two batches.
+//   - terraform: the previous POST answered → the wave's last call received
+//     (Terraform's work between waves, the provider's CPU in its calls, and
+//     any caller the engine still held), of which
+//   - answer: the previous POST answered → the first of its calls served,
+//   - held: the first → the last of its calls served;
+//   - engine: the last call received → the POST sent, of which
+//   - gather: the last call received → the round's GET sent (zero when the
+//     GET was sent before the last call came),
+//   - get: the round's GET (the one right before the POST),
+//   - mutate: the round's GET answered → the POST sent;
+//   - post: the POST.
+//
+// terraform + engine + post is the cycle, POST answer to POST answer.
+// Confirming GETs (those not followed by a POST) are counted, with how many
+// overlapped a round's GET or POST.
+//
+// In a phase that only reads (ReadResource), a wave is the calls one GET
+// answers: spread (first → last call received), window (last call → GET),
+// get, answer (GET answered → last call served) and terraform (last call
+// served → the next call received).
 func Timeline(dir, phase, rpc string) (string, error) {
 	calls, err := readCalls(filepath.Join(dir, "terraform-"+phase+".log"), rpc)
 	if err != nil {
@@ -45,35 +54,124 @@ func Timeline(dir, phase, rpc string) (string, error) {
 	if len(calls) == 0 || len(reqs) == 0 {
 		return "", fmt.Errorf("%s: no %s calls or no requests logged (run with -tf-log provider:trace)", phase, rpc)
 	}
-	// A round starts with a GET; a write round has a POST and a confirming GET.
-	var rounds []round
-	for i := 0; i < len(reqs); i++ {
-		r := round{get: reqs[i]}
-		if reqs[i].method != "GET" {
+	if slices.ContainsFunc(reqs, func(r loggedRequest) bool { return r.method == "POST" }) {
+		return writeTimeline(phase, rpc, calls, reqs), nil
+	}
+	return readTimeline(phase, rpc, calls, reqs), nil
+}
+
+// writeTimeline is Timeline for a phase that writes.
+func writeTimeline(phase, rpc string, calls []call, reqs []loggedRequest) string {
+	type wave struct {
+		get, post *loggedRequest
+		calls     []call
+	}
+	var waves []wave
+	inRound := func(j int) bool { // a POST, or the GET right before one
+		return reqs[j].method == "POST" || j+1 < len(reqs) && reqs[j+1].method == "POST"
+	}
+	confirms, overlapping := 0, 0
+	for i := range reqs {
+		switch {
+		case reqs[i].method == "POST":
+			w := wave{post: &reqs[i]}
+			if i > 0 && reqs[i-1].method == "GET" {
+				w.get = &reqs[i-1]
+			}
+			waves = append(waves, w)
+		case !inRound(i):
+			confirms++
+			for j := range reqs {
+				if inRound(j) && reqs[j].start.Before(reqs[i].end) && reqs[i].start.Before(reqs[j].end) {
+					overlapping++
+					break
+				}
+			}
+		}
+	}
+	// A call joins the first POST sent after it was received.
+	for _, c := range calls {
+		if i := slices.IndexFunc(waves, func(w wave) bool { return w.post.start.After(c.received) }); i >= 0 {
+			waves[i].calls = append(waves[i].calls, c)
+		}
+	}
+	parts := []string{"terraform", "answer", "held", "engine", "gather", "get", "mutate", "post"}
+	top := map[string]bool{"terraform": true, "engine": true, "post": true}
+	samples := map[string][]time.Duration{}
+	var cycles []time.Duration
+	nonEmpty := 0
+	for i, w := range waves {
+		if len(w.calls) == 0 {
 			continue
 		}
-		if i+2 < len(reqs) && reqs[i+1].method == "POST" && reqs[i+2].method == "GET" {
-			r.post, r.confirm = &reqs[i+1], &reqs[i+2]
-			i += 2
+		nonEmpty++
+		last := w.calls[0].received
+		for _, c := range w.calls {
+			last = maxTime(last, c.received)
 		}
-		rounds = append(rounds, r)
+		add := func(part string, from, to time.Time) { samples[part] = append(samples[part], to.Sub(from)) }
+		if i > 0 && len(waves[i-1].calls) > 0 {
+			prev := waves[i-1]
+			first, lastServed := prev.calls[0].served, prev.calls[0].served
+			for _, c := range prev.calls {
+				first, lastServed = minTime(first, c.served), maxTime(lastServed, c.served)
+			}
+			add("terraform", prev.post.end, last)
+			add("answer", prev.post.end, first)
+			add("held", first, lastServed)
+			cycles = append(cycles, w.post.end.Sub(prev.post.end))
+		}
+		add("engine", last, w.post.start)
+		if w.get != nil {
+			add("gather", last, maxTime(last, w.get.start))
+			add("get", w.get.start, w.get.end)
+			add("mutate", w.get.end, w.post.start)
+		}
+		add("post", w.post.start, w.post.end)
 	}
-	// A call joins the first round whose GET starts after it was received.
-	waves := make([][]call, len(rounds))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d %s calls in %d waves (POSTs), %d requests, %d confirming GETs (%d overlapping a round's requests); median and mean per wave:\n\n",
+		phase, len(calls), rpc, nonEmpty, len(reqs), confirms, overlapping)
+	b.WriteString("| part | median | mean | share of the cycle's mean |\n|---|--:|--:|--:|\n")
+	for _, p := range parts {
+		s := samples[p]
+		if len(s) == 0 {
+			continue
+		}
+		name := p
+		if !top[p] {
+			name = "– " + p
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f %% |\n", name, msText(median(s)), msText(mean(s)), 100*float64(mean(s))/float64(max(mean(cycles), 1)))
+	}
+	fmt.Fprintf(&b, "| **cycle** (POST answered → next POST answered) | %s | %s | |\n", msText(median(cycles)), msText(mean(cycles)))
+	return b.String()
+}
+
+// readTimeline is Timeline for a phase that only reads.
+func readTimeline(phase, rpc string, calls []call, reqs []loggedRequest) string {
+	var gets []loggedRequest
+	for _, r := range reqs {
+		if r.method == "GET" {
+			gets = append(gets, r)
+		}
+	}
+	// A call joins the first GET sent after it was received.
+	waves := make([][]call, len(gets))
 	for _, c := range calls {
-		i := slices.IndexFunc(rounds, func(r round) bool { return r.get.start.After(c.received) })
-		if i >= 0 {
+		if i := slices.IndexFunc(gets, func(r loggedRequest) bool { return r.start.After(c.received) }); i >= 0 {
 			waves[i] = append(waves[i], c)
 		}
 	}
-	parts := []string{"spread", "window", "get", "mutate", "post", "verify", "confirm", "answer", "terraform"}
+	parts := []string{"spread", "window", "get", "answer", "terraform"}
 	samples := map[string][]time.Duration{}
-	var cycles []time.Duration
-	for i, r := range rounds {
+	nonEmpty := 0
+	for i, get := range gets {
 		w := waves[i]
 		if len(w) == 0 {
 			continue
 		}
+		nonEmpty++
 		first, last, served := w[0].received, w[0].received, w[0].served
 		for _, c := range w {
 			first, last = minTime(first, c.received), maxTime(last, c.received)
@@ -81,61 +179,25 @@ func Timeline(dir, phase, rpc string) (string, error) {
 		}
 		add := func(part string, from, to time.Time) { samples[part] = append(samples[part], to.Sub(from)) }
 		add("spread", first, last)
-		add("window", last, r.get.start)
-		add("get", r.get.start, r.get.end)
-		lastEnd := r.get.end
-		if r.post != nil {
-			add("mutate", r.get.end, r.post.start)
-			add("post", r.post.start, r.post.end)
-			add("verify", r.post.end, r.confirm.start)
-			add("confirm", r.confirm.start, r.confirm.end)
-			lastEnd = r.confirm.end
-		}
-		add("answer", lastEnd, served)
-		// Terraform's part: from the wave's calls being served to the next call
-		// it starts (its slots come back when a wave is served).
-		if j, ok := slices.BinarySearchFunc(calls, served, func(c call, t time.Time) int { return c.received.Compare(t) }); ok || j < len(calls) {
+		add("window", last, get.start)
+		add("get", get.start, get.end)
+		add("answer", get.end, served)
+		if j, _ := slices.BinarySearchFunc(calls, served, func(c call, t time.Time) int { return c.received.Compare(t) }); j < len(calls) {
 			add("terraform", served, calls[j].received)
-		}
-		if i+1 < len(rounds) && len(waves[i+1]) > 0 {
-			next := waves[i+1][0].received
-			for _, c := range waves[i+1] {
-				next = minTime(next, c.received)
-			}
-			cycles = append(cycles, next.Sub(first))
-		}
-	}
-	nonEmpty := 0
-	for _, w := range waves {
-		if len(w) > 0 {
-			nonEmpty++
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d %s calls in %d waves (rounds of the dial-in engine), %d requests; median and mean per wave:\n\n", phase, len(calls), rpc, nonEmpty, len(reqs))
-	b.WriteString("| part | median | mean | share of the summed means |\n|---|--:|--:|--:|\n")
-	var total time.Duration
+	fmt.Fprintf(&b, "%s: %d %s calls answered by %d GETs, %d requests; median and mean per GET:\n\n", phase, len(calls), rpc, nonEmpty, len(reqs))
+	b.WriteString("| part | median | mean |\n|---|--:|--:|\n")
 	for _, p := range parts {
-		total += mean(samples[p])
-	}
-	for _, p := range parts {
-		s := samples[p]
-		if len(s) == 0 {
-			continue
+		if s := samples[p]; len(s) > 0 {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", p, msText(median(s)), msText(mean(s)))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f %% |\n", p, msText(median(s)), msText(mean(s)), 100*float64(mean(s))/float64(max(total, 1)))
 	}
-	fmt.Fprintf(&b, "| **sum** (a wave's latency, Terraform's part after it included) | | %s | |\n", msText(total))
-	fmt.Fprintf(&b, "| **cycle** (first call of a wave → first of the next) | %s | %s | |\n", msText(median(cycles)), msText(mean(cycles)))
-	return b.String(), nil
+	return b.String()
 }
 
 type call struct{ received, served time.Time }
-
-type round struct {
-	get           loggedRequest
-	post, confirm *loggedRequest
-}
 
 var (
 	logTimestamp = regexp.MustCompile(`\btimestamp=(\S+)`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -240,6 +241,7 @@ type change struct {
 	mayBeApplied bool
 	// reapplies counts how often a later read found the change undone.
 	reapplies int
+	arrived   time.Time // when the batcher queued it
 	done      chan outcome
 
 	// obj is set for a change of a config object (objects.go), which has
@@ -264,7 +266,7 @@ func (e *Engine) submit(c *change) ([]Entry, error) {
 	c.done = make(chan outcome, 1)
 	e.arrive()
 	if e.batches == nil {
-		e.runBatch([]*change{c})
+		e.runBatch([]*change{c}, nil)
 	} else {
 		e.batches.add(c)
 	}

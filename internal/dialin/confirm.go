@@ -10,8 +10,11 @@ import (
 // at least VerifyDelay after that answer, which checks everything the change
 // decided (values set, fields removed, the secret it kept). That read is the
 // GET of a later round when one starts late enough, and otherwise a GET of
-// its own when the delay is up (confirmDue). Whatever it finds undone is
-// written again, and confirmed again. Who waits for it: see callers.go.
+// its own once the delay is up and no batch is queued, being written or
+// just written (confirmDue): while Terraform keeps sending waves, a write is
+// confirmed by the read of a round one or two waves later, at no request's
+// cost. Whatever it finds undone is written again, and confirmed again. Who
+// waits for it: see callers.go.
 
 // pendingConfirmation is a change waiting for its confirming read.
 type pendingConfirmation struct {
@@ -94,33 +97,68 @@ func (e *Engine) armConfirm() {
 }
 
 // confirmDue reads what the confirmations that are due need, if no round
-// did meanwhile: the domain for array changes (its own round), the objects
-// for object changes. A failed read counts against each of them; changes
-// found undone are written again.
+// did meanwhile: the objects for object changes, and the domain for array
+// changes unless a round is coming, whose read confirms them (see
+// roundComing). A failed read counts against each of them; changes found
+// undone are written again.
 func (e *Engine) confirmDue() {
-	e.rmw.Lock()
-	defer e.rmw.Unlock()
 	e.mu.Lock()
 	e.confirmTimer = nil
 	e.mu.Unlock()
 	// No caller's context: the callers may have returned already.
 	ctx := e.opts.LogContext
+	if len(e.dueChanges(isObjectChange)) > 0 {
+		// Object reads and repairs are object writes: beside each other,
+		// never during a round.
+		e.rmw.RLock()
+		e.confirmObjects(ctx)
+		e.rmw.RUnlock()
+	}
 	if len(e.dueChanges(isArrayChange)) > 0 {
-		remaining, _, err := e.round(ctx, nil)
+		if e.roundComing() {
+			// Its read confirms them: no GET of our own, and no wait for the
+			// rmw lock that would hold that round back. Look again later, for
+			// when the batcher has nothing left to write.
+			e.mu.Lock()
+			e.confirmTimer = time.AfterFunc(max(e.opts.VerifyDelay/4, time.Millisecond), e.confirmDue)
+			e.mu.Unlock()
+			return
+		}
+		e.rmw.Lock()
+		remaining, _, err := e.round(ctx, nil, nil)
 		if err != nil && len(remaining) == 0 {
 			e.countFailedRead(isArrayChange)
 		}
 		if len(remaining) > 0 {
-			e.applyBatch(ctx, remaining)
+			e.applyBatch(ctx, remaining, nil)
 		}
+		e.rmw.Unlock()
 	}
-	e.confirmObjects(ctx)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.armConfirm()
 }
 
 func isArrayChange(c *change) bool { return c.obj == nil }
+
+// roundComing reports whether a batch is queued or being written, so that
+// a round's read comes soon (within maxGatherWindows): it then confirms the
+// writes due, as the next round's read always does. Not once the engine is
+// contested: then callers wait for their own confirming reads, which are not
+// put off.
+func (e *Engine) roundComing() bool {
+	return e.uncontested() && e.batches != nil && e.batches.busy()
+}
+
+// uncontested reports whether no read has found a change of this engine
+// undone. Only then are confirming reads put off to later rounds and
+// batches read early: once another writer is at work, callers wait for
+// their own confirming reads, which nothing holds back.
+func (e *Engine) uncontested() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return !e.contested
+}
 
 // countFailedRead counts a failed confirming read against every confirmation
 // of kind due, and gives up on those that have had MaxAttempts: nothing

@@ -7,7 +7,9 @@
 // change goes from a caller (Create, Put, Delete, ReplaceAll) to the batcher,
 // which gathers concurrent changes (gather.go) and hands each batch to
 // runBatch. runBatch applies it in rounds (round.go) of one GET and one POST
-// until every change is confirmed or has failed; each round's read also
-// confirms earlier writes (confirm.go). Reads share Daily's last answer
-// (reads.go). See DESIGN.md at the repository root for the whole picture.
+// until every change is confirmed or has failed; a batch's first read may be
+// sent before the batch closes, while its last calls are still coming
+// (batcher.go). Each round's read also confirms earlier writes (confirm.go).
+// Reads share Daily's last answer (reads.go). See DESIGN.md at the
+// repository root for the whole picture.
 package dialin

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -88,6 +89,9 @@ type Engine struct {
 	batches *batcher              // nil when batching is off
 	reads   *readSharer[snapshot] // never nil
 	objects *readSharer[objectSnapshot]
+	// lastReadLatency is the duration of the last GET, in nanoseconds.
+	lastReadLatency atomic.Int64
+	entries         entryCache // Daily's last answer, parsed
 
 	// mu guards the confirmations (confirm.go) and the callers' outcomes
 	// (callers.go); a round takes it for short spells, under rmw.
@@ -124,10 +128,24 @@ func New(backend Backend, opts Options) *Engine {
 	e.reads = &readSharer[snapshot]{gather: gather, get: e.get, maxAge: opts.ReadMaxAge}
 	e.objects = &readSharer[objectSnapshot]{gather: gather, get: e.listObjects, maxAge: opts.ReadMaxAge}
 	if opts.BatchWindow > 0 {
-		e.batches = &batcher{gather: gather, run: e.runBatch}
+		e.batches = &batcher{
+			gather: gather, run: e.runBatch, joined: make(chan struct{}, 1),
+			read: e.readEarly, mayReadEarly: e.uncontested, readLatency: e.readLatency,
+		}
 	}
 	return e
 }
+
+// maxBaseAge is how old a batch's early read may be when the batch is
+// written: half a batch window (50 ms by default, about one request's
+// latency). Another writer's change that lands between our read and our
+// write is undone by the write (Daily offers no compare-and-set); an early
+// read lets it land in a window at most that much longer than a read sent
+// when the batch closes would.
+func (e *Engine) maxBaseAge() time.Duration { return e.opts.BatchWindow / 2 }
+
+// readLatency is how long Daily took to answer the engine's last GET.
+func (e *Engine) readLatency() time.Duration { return time.Duration(e.lastReadLatency.Load()) }
 
 // Entries returns the array as Daily holds it. Reads that arrive close
 // together share a single GET. The slice is the caller's; the entries'
@@ -163,6 +181,7 @@ func (e *Engine) get(ctx context.Context) (snapshot, error) {
 	if err != nil {
 		return snapshot{}, err
 	}
+	e.lastReadLatency.Store(int64(time.Since(sent)))
 	return e.remember(dom, sent)
 }
 
@@ -170,7 +189,7 @@ func (e *Engine) get(ctx context.Context) (snapshot, error) {
 // is the time from which the answer surely reflects every change: when a GET
 // was sent, or when a write was answered.
 func (e *Engine) remember(dom *client.Domain, since time.Time) (snapshot, error) {
-	snap, err := parseSnapshot(dom)
+	snap, err := e.entries.parse(dom)
 	if err == nil {
 		e.reads.remember(snap, since)
 	}

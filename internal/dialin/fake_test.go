@@ -32,6 +32,15 @@ type fakeDaily struct {
 	objectWrites int
 	objectCalls  map[string]int
 	objectFaults objectFaults
+	// latency is added to every request, before it is served; requests
+	// records each one as it is served ("GET" or "POST") with when it was sent.
+	latency  time.Duration
+	requests []request
+}
+
+type request struct {
+	method string
+	sent   time.Time
 }
 
 func newFakeDaily(pinless ...string) *fakeDaily {
@@ -56,15 +65,21 @@ func (f *fakeDaily) domain() *client.Domain {
 }
 
 func (f *fakeDaily) GetDomain(context.Context) (*client.Domain, error) {
+	sent := time.Now()
+	time.Sleep(f.latency)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.gets++
+	f.requests = append(f.requests, request{"GET", sent})
 	return f.domain(), nil
 }
 
 func (f *fakeDaily) SetDialinArrays(_ context.Context, arrays map[string][]json.RawMessage) (*client.Domain, error) {
+	sent := time.Now()
+	time.Sleep(f.latency)
 	f.mu.Lock()
 	f.posts++
+	f.requests = append(f.requests, request{"POST", sent})
 	n := f.posts
 	if f.beforePost != nil {
 		if err := f.beforePost(n, arrays); err != nil {

@@ -56,11 +56,12 @@ func (s *readSharer[T]) edit(change func(*T)) {
 }
 
 type readCall[T any] struct {
-	done       chan struct{}
-	readers    int
-	lastJoined time.Time
-	v          T
-	err        error
+	done        chan struct{}
+	readers     int
+	firstJoined time.Time
+	lastJoined  time.Time
+	v           T
+	err         error
 }
 
 // read answers from Daily's last answer if it is recent, or joins the next
@@ -73,7 +74,7 @@ func (s *readSharer[T]) read(ctx context.Context) (T, error) {
 	}
 	call := s.next
 	if call == nil {
-		call = &readCall[T]{done: make(chan struct{})}
+		call = &readCall[T]{done: make(chan struct{}), firstJoined: time.Now()}
 		s.next = call
 		go s.run(context.WithoutCancel(ctx), call)
 	}
@@ -91,7 +92,9 @@ func (s *readSharer[T]) read(ctx context.Context) (T, error) {
 
 func (s *readSharer[T]) run(ctx context.Context, call *readCall[T]) {
 	s.mu.Lock()
-	s.gather.wait(&s.mu, func() (time.Time, int, int) { return call.lastJoined, call.readers, s.mostReads })
+	s.gather.wait(&s.mu, nil, func() batchState {
+		return batchState{firstJoin: call.firstJoined, lastJoin: call.lastJoined, size: call.readers, expected: s.mostReads}
+	}, nil)
 	// Readers arriving from now on need a GET that starts after they arrived.
 	s.next = nil
 	s.mostReads = max(s.mostReads, call.readers)

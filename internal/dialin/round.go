@@ -14,16 +14,17 @@ import (
 // applyBatch applies batch in rounds of one GET and one POST until Daily
 // holds every change or it has failed (see callers.go for when each caller
 // gets its outcome). Called under rmw.
-func (e *Engine) applyBatch(ctx context.Context, batch []*change) {
+func (e *Engine) applyBatch(ctx context.Context, batch []*change, early *earlyRead) {
 	for attempt := 1; ; attempt++ {
-		remaining, rejected, err := e.round(ctx, batch)
+		remaining, rejected, err := e.round(ctx, batch, early)
+		early = nil // read afresh from the second round on
 		switch {
 		case len(remaining) == 0:
 			return
 		case rejected && len(remaining) > 1:
 			// Daily refused the combined write: find out whose change it was.
 			for _, c := range remaining {
-				e.applyBatch(ctx, []*change{c})
+				e.applyBatch(ctx, []*change{c}, nil)
 			}
 			return
 		case err != nil && !client.IsRetryable(err):
@@ -43,14 +44,20 @@ func (e *Engine) applyBatch(ctx context.Context, batch []*change) {
 
 // round makes one read-modify-write for batch. It returns the changes still
 // unfinished: all of them when err is set (rejected means Daily refused the
-// POST itself), otherwise those a concurrent writer undid. Its read also
-// confirms earlier writes (see confirm.go); changes it finds undone are
-// written again in this round.
-func (e *Engine) round(ctx context.Context, batch []*change) (remaining []*change, rejected bool, err error) {
-	readAt := time.Now()
-	before, err := e.get(ctx)
-	if err != nil {
-		return batch, false, err
+// POST itself), otherwise those a concurrent writer undid. Its read is
+// early's when that is recent enough (see batcher), else a GET of its own;
+// it also confirms earlier writes (see confirm.go), and changes it finds
+// undone are written again in this round.
+func (e *Engine) round(ctx context.Context, batch []*change, early *earlyRead) (remaining []*change, rejected bool, err error) {
+	if early != nil && early.err != nil {
+		return batch, false, early.err
+	}
+	before, readAt, ok := early.usable(e.maxBaseAge())
+	if !ok {
+		readAt = time.Now()
+		if before, err = e.get(ctx); err != nil {
+			return batch, false, err
+		}
 	}
 	batch = append(batch, e.recheck(before, readAt)...)
 	after, live := e.applyChanges(before, batch)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -15,6 +16,35 @@ type snapshot struct {
 }
 
 func parseSnapshot(dom *client.Domain) (snapshot, error) {
+	return (*entryCache)(nil).parse(dom)
+}
+
+// entryCache keeps the entries of Daily's last answer by their text. The
+// next answer holds the same entries but the few a write changed, and
+// parsing a thousand entries anew costs milliseconds on the way of every
+// wave (between a read and its write, and between a write's answer and its
+// callers): only entries whose text is new are parsed. Entries are values
+// whose Fields are never changed (see Engine.Entries), so sharing them
+// between snapshots is safe.
+type entryCache struct {
+	mu    sync.Mutex
+	byRaw map[string]cachedEntry
+}
+
+type cachedEntry struct {
+	text  string // the entry's Raw, as the map's key
+	entry Entry
+}
+
+// parse is parseSnapshot, reusing the entries of the last answer parsed
+// (none with a nil cache).
+func (c *entryCache) parse(dom *client.Domain) (snapshot, error) {
+	var last, next map[string]cachedEntry
+	if c != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		last, next = c.byRaw, make(map[string]cachedEntry, len(c.byRaw))
+	}
 	snap := snapshot{domainID: dom.DomainID, arrays: map[string][]Entry{}}
 	for _, array := range Arrays {
 		raws, err := dom.DialinEntries(array)
@@ -23,13 +53,26 @@ func parseSnapshot(dom *client.Domain) (snapshot, error) {
 		}
 		entries := make([]Entry, 0, len(raws))
 		for _, raw := range raws {
-			en, err := parseEntry(raw)
-			if err != nil {
-				return snapshot{}, &client.DecodeError{What: array, Err: err}
+			ce, ok := last[string(raw)]
+			if !ok {
+				en, err := parseEntry(raw)
+				if err != nil {
+					return snapshot{}, &client.DecodeError{What: array, Err: err}
+				}
+				ce = cachedEntry{entry: en}
+				if next != nil {
+					ce.text = string(raw)
+				}
 			}
-			entries = append(entries, en)
+			if next != nil {
+				next[ce.text] = ce
+			}
+			entries = append(entries, ce.entry)
 		}
 		snap.arrays[array] = entries
+	}
+	if c != nil {
+		c.byRaw = next
 	}
 	return snap, nil
 }
