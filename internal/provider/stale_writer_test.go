@@ -34,23 +34,22 @@ const staleDelay = 100 * time.Millisecond
 
 // staleDirector serves the emulator to the provider and decides which of
 // the provider's writes the stale writer undoes: once armed, the first write,
-// and then its first repair: the first write made from a read taken after
-// the first copy landed that makes again a change of the first write (alone
-// or merged into a later batch). Other writes, such as the next batch of a
-// per-route apply, are left alone, so that the repair is undone whatever the
-// batches are. Writes go through it one at a time, which suits one provider
-// (one engine) per domain.
+// and then the first write that makes again a change of that one: its
+// repair, alone or merged into a later batch, or a later batch whose read,
+// taken before the first copy landed, still held the first write's changes
+// (the engine confirms a change only after the last write carrying it, so
+// that one is repaired too). Other writes, such as the next batch of a
+// per-route apply, are left alone. Writes go through it one at a time, which
+// suits one provider (one engine) per domain.
 type staleDirector struct {
 	emu *emulator.Emulator
 
-	mu      sync.Mutex
-	armed   bool
-	start   time.Time
-	first   map[string]bool // the keys the first undone write changed
-	undone  int             // writes undone since armed: 2 once the repair was
-	copyAt  int             // the first copy's index in StaleWriterStats.Times
-	lastGet time.Time       // when the last read was answered
-	writes  []string        // every write since armed, for reports
+	mu     sync.Mutex
+	armed  bool
+	start  time.Time
+	first  map[string]bool // the keys the first undone write changed
+	undone int             // writes undone since armed: 2 once the repair was
+	writes []string        // every write since armed, for reports
 }
 
 // serveStaleDirector starts the director in front of emu and returns it with
@@ -87,13 +86,6 @@ func (d *staleDirector) repairUndone() (bool, string) {
 func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if p := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/v1"), "/"); r.Method != http.MethodPost || p != "" {
 		d.emu.ServeHTTP(w, r)
-		if at := time.Now(); r.Method == http.MethodGet && p == "" {
-			d.mu.Lock()
-			if at.After(d.lastGet) {
-				d.lastGet = at
-			}
-			d.mu.Unlock()
-		}
 		return
 	}
 	body, err := io.ReadAll(r.Body)
@@ -104,14 +96,11 @@ func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.awaitCopies()
 	changed := d.changedKeys(body)
-	stats := d.emu.StaleWriterStats()
-	// A write made from a read taken before the first copy landed may carry
-	// the first write's changes as that read had them: it is no repair.
-	readAfterCopy := d.undone == 1 && len(stats.Times) > d.copyAt && d.lastGet.After(stats.Times[d.copyAt])
-	repair := d.undone == 1 && readAfterCopy && slices.ContainsFunc(changed, func(k string) bool { return d.first[k] })
+	repair := d.undone == 1 && slices.ContainsFunc(changed, func(k string) bool { return d.first[k] })
 	undo := d.armed && (d.undone == 0 || repair)
-	taken := stats.Taken
+	taken := d.emu.StaleWriterStats().Taken
 	if undo {
 		d.emu.SetStaleWriter(emulator.StaleWriter{Delay: staleDelay, Copies: 1})
 	}
@@ -123,7 +112,7 @@ func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		d.emu.SetStaleWriter(emulator.StaleWriter{})
 		what = " (not written: nothing undone)"
 	case d.undone == 0:
-		d.undone, d.copyAt, d.first = 1, len(stats.Times), map[string]bool{}
+		d.undone, d.first = 1, map[string]bool{}
 		for _, k := range changed {
 			d.first[k] = true
 		}
@@ -135,6 +124,16 @@ func (d *staleDirector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d.armed {
 		d.writes = append(d.writes, fmt.Sprintf("write at +%s changing %d routes%s",
 			time.Since(d.start).Round(time.Millisecond), len(changed), what))
+	}
+}
+
+// awaitCopies waits until no copy is pending, so that a copy never lands
+// between the reading of a write's changes and the write: a write made from
+// a read taken before the copy then counts the first write's changes it
+// carries again, and is undone as its repair.
+func (d *staleDirector) awaitCopies() {
+	for deadline := time.Now().Add(10 * staleDelay); d.emu.StaleWriterStats().Pending > 0 && time.Now().Before(deadline); {
+		time.Sleep(staleDelay / 20)
 	}
 }
 
