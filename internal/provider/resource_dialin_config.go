@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -90,13 +89,7 @@ func (r *configResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"so an update plans it as known only after apply."
 		attrs[attrSIPURI] = uri
 	}
-	attrs[attrDeletionProtection] = schema.BoolAttribute{
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
-		MarkdownDescription: "When true, a plan that destroys or replaces this config object fails, and so does its deletion. " +
-			"Set it to false and apply before destroying it. Default `false`.",
-	}
+	attrs[attrDeletionProtection] = deletionProtectionAttribute("this config object", "")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: r.description + "\n\nNever manage a number both with this resource and with a route resource (`daily_" +
 			r.kind.routeTypeName() + "`, `daily_" + r.kind.array + "`): Daily keeps one dial-in config per number. " +
@@ -140,7 +133,9 @@ func (r *configResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		prior = routeValues(stored.Attributes())
 	}
 	if req.Plan.Raw.IsNull() {
-		r.refuseProtected(prior, "destroys", path.Empty(), &resp.Diagnostics)
+		if prior.deletionProtected() {
+			r.protection(prior).refusePlan("destroys", path.Empty(), &resp.Diagnostics)
+		}
 		return
 	}
 	var planned types.Object
@@ -153,8 +148,8 @@ func (r *configResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if prior != nil {
-		if attribute, replaced := replacedBy(prior, values); replaced {
-			r.refuseProtected(prior, "replaces", path.Root(attribute), &resp.Diagnostics)
+		if attribute, replaced := replacedBy(prior, values); replaced && prior.deletionProtected() {
+			r.protection(prior).refusePlan("replaces", path.Root(attribute), &resp.Diagnostics)
 		}
 	}
 	if r.data == nil {
@@ -188,20 +183,14 @@ func replacedBy(prior, planned routeValues) (string, bool) {
 	return "", false
 }
 
-// refuseProtected fails a plan that destroys or replaces (doing) the
-// config whose state is prior, if it is protected. at is the attribute that
-// forces a replacement.
-func (r *configResource) refuseProtected(prior routeValues, doing string, at path.Path, diags *diag.Diagnostics) {
-	if !prior.deletionProtected() {
-		return
+// protection names the config whose state is prior in the refusals of its
+// deletion_protection.
+func (r *configResource) protection(prior routeValues) protection {
+	return protection{
+		summary: "Dial-in config is protected from deletion",
+		object:  fmt.Sprintf("the %s config object %s (%s)", r.kind.array, prior.id(), prior.key()),
+		loss:    "delete the config object",
 	}
-	detail := fmt.Sprintf("This plan %s the %s config object %s (%s), whose deletion_protection is true. "+
-		"Set deletion_protection = false and apply first, then apply this change.", doing, r.kind.array, prior.id(), prior.key())
-	if at.Equal(path.Empty()) {
-		diags.AddError("Dial-in config is protected from deletion", detail)
-		return
-	}
-	diags.AddAttributeError(at, "Dial-in config is protected from deletion", detail)
 }
 
 func (r *configResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -315,8 +304,8 @@ func (r *configResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	values := routeValues(stored.Attributes())
 	// ModifyPlan refuses the plan already; a -replace or a taint is
 	// planned without asking it.
-	r.refuseProtected(values, "destroys", path.Empty(), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if values.deletionProtected() {
+		r.protection(values).refuseDelete(&resp.Diagnostics)
 		return
 	}
 	key := values.key()
