@@ -253,8 +253,8 @@ resource "daily_pin_dialin_route" "meetings" {
 	wd.write(config(numbers[0], true, "sip", "pin"))
 	err = wd.tf.Apply(t.Context(), wd.reattach, tfexec.Replace("daily_pin_dialin_route.meetings"))
 	finishWrites()
-	if err == nil || !errorPattern("Dial-in route is protected from deletion", "deletion_protection is true for the PIN dial-in route "+numbers[0],
-		"so it was not removed").MatchString(err.Error()) {
+	if err == nil || !errorPattern("Dial-in route is protected from deletion", "deletion_protection is true for the daily_pin_dialin_route of "+numbers[0],
+		"so the apply did not remove the route").MatchString(err.Error()) {
 		t.Fatalf("-replace: got %v, want the destroy refused", err)
 	}
 	untouched("-replace")

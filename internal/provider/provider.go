@@ -172,6 +172,8 @@ func (p *dailyProvider) Resources(_ context.Context) []func() resource.Resource 
 		newPinlessDialinResource,
 		newPinDialinRouteResource,
 		newPinDialinResource,
+		newPinlessDialinConfigResource,
+		newPinDialinConfigResource,
 	}
 }
 
@@ -181,6 +183,8 @@ func (p *dailyProvider) DataSources(_ context.Context) []func() datasource.DataS
 		newPhoneNumbersDataSource,
 		newPinlessDialinDataSource,
 		newPinDialinDataSource,
+		newPinlessDialinConfigDataSource,
+		newPinDialinConfigDataSource,
 	}
 }
 
@@ -195,6 +199,8 @@ func (p *dailyProvider) ListResources(_ context.Context) []func() list.ListResou
 		newPhoneNumberListResource,
 		newPinlessDialinRouteListResource,
 		newPinDialinRouteListResource,
+		newPinlessDialinConfigListResource,
+		newPinDialinConfigListResource,
 	}
 }
 

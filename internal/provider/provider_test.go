@@ -64,6 +64,12 @@ func newAccEnv(t *testing.T, opts ...emulator.Options) *accEnv {
 	if len(opts) > 0 {
 		options = opts[0]
 	}
+	// The readings a test leaves unset come from DAILY_EMULATOR_*, so that
+	// a whole run can face another reading of what Daily does not document.
+	options, err := emulator.OptionsFromEnv(options)
+	if err != nil {
+		t.Fatal(err)
+	}
 	emu := emulator.New(options)
 	url := emu.StartServer()
 	t.Cleanup(emu.Close)
@@ -72,9 +78,20 @@ func newAccEnv(t *testing.T, opts ...emulator.Options) *accEnv {
 
 func (e *accEnv) clearDialin(t *testing.T) {
 	t.Helper()
+	c := e.Client(t)
 	empty := map[string][]json.RawMessage{client.PinlessDialin: {}, client.PinDialin: {}}
-	if _, err := e.Client(t).SetDialinArrays(context.Background(), empty); err != nil {
+	if _, err := c.SetDialinArrays(context.Background(), empty); err != nil {
 		t.Fatalf("clearing the live domain's dial-in config: %v", err)
+	}
+	// Config objects too, where they are a store of their own.
+	objects, err := c.ListDialinConfigs(context.Background(), client.DialinConfigFilter{})
+	if err != nil {
+		t.Fatalf("listing the live domain's dial-in config objects: %v", err)
+	}
+	for _, o := range objects {
+		if err := c.DeleteDialinConfig(context.Background(), o.ID); err != nil && !client.IsNotFound(err) {
+			t.Fatalf("deleting the live domain's dial-in config object %s: %v", o.ID, err)
+		}
 	}
 }
 

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -86,14 +85,8 @@ func (r *routeResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			Validators:          []validator.String{e164Validator()},
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-		attrDeletionProtection: schema.BoolAttribute{
-			Optional: true,
-			Computed: true,
-			Default:  booldefault.StaticBool(false),
-			MarkdownDescription: "When true, a plan that would destroy or replace the route fails: nothing of it is applied. " +
-				"Set it together with the number's own `deletion_protection`, so that no plan removes the route of a number that stays. " +
-				"Set it to `false` and apply before removing the route. Default `false`.",
-		},
+		attrDeletionProtection: deletionProtectionAttribute("the route",
+			"Set it together with the number's own `deletion_protection`, so that no plan removes the route of a number that stays."),
 	}
 	if _, ok := r.kind.secret(); ok {
 		attrs[attrHMACWO] = schema.StringAttribute{
@@ -216,11 +209,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 func (r *routeResource) planRemoval(prior routeValues, action string, diags *diag.Diagnostics) {
 	route := r.routeName(prior)
 	if prior.deletionProtected() {
-		diags.AddError("Dial-in route is protected from deletion", fmt.Sprintf(
-			"This plan %s the daily_%s of %s, whose deletion_protection is true, and would remove the route. The plan is refused, so nothing of it is applied. "+
-				"To remove the route, set deletion_protection = false and apply first. To rename the resource, use a moved block; "+
-				"to stop managing the route without removing it, remove it from the state (a removed block with lifecycle { destroy = false }, or terraform state rm).",
-			action, r.typeName, route))
+		r.protection(prior).refusePlan(action, path.Empty(), diags)
 		return
 	}
 	if r.data != nil && r.data.plans.routeClaimed(prior.id()) {
@@ -232,6 +221,16 @@ func (r *routeResource) planRemoval(prior routeValues, action string, diags *dia
 	}
 	detail += " (When another resource of this configuration declares the same route, as after a for_each key renamed without a moved block, the route is kept instead.)"
 	diags.AddWarning("Dial-in route will be removed", detail)
+}
+
+// protection names the route whose state is prior in the refusals of its
+// deletion_protection.
+func (r *routeResource) protection(prior routeValues) protection {
+	return protection{
+		summary: "Dial-in route is protected from deletion",
+		object:  fmt.Sprintf("the daily_%s of %s", r.typeName, r.routeName(prior)),
+		loss:    "remove the route",
+	}
 }
 
 // routeName names the route whose state is prior for messages: its number,
@@ -347,9 +346,7 @@ func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	prior := routeValues(state.Attributes())
 	key := prior.id()
 	if prior.deletionProtected() {
-		// Planned as a replacement the plan could not see (-replace, a taint).
-		resp.Diagnostics.AddError("Dial-in route is protected from deletion", fmt.Sprintf(
-			"deletion_protection is true for the %s %s, so it was not removed. Set deletion_protection = false and apply first, then remove it.", r.kind.noun, key))
+		r.protection(prior).refuseDelete(&resp.Diagnostics)
 		return
 	}
 	err := r.data.dialin.Delete(ctx, r.kind.array, key)
@@ -411,24 +408,10 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	if diags.HasError() {
 		return nil, diags
 	}
-	values := routeValues(planned.Attributes())
-	woVersion := values.hmacWOVersion()
-	if values.writeOnlySecret() {
-		// Only the configuration holds the write-only secret. It is sent when
-		// the route is created and when its version changes; otherwise the
-		// route keeps the secret it has.
-		var secret types.String
-		var priorVersion types.Int64
-		diags.Append(config.GetAttribute(ctx, path.Root(attrHMACWO), &secret)...)
-		if prior != nil {
-			diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
-		}
-		if diags.HasError() {
-			return nil, diags
-		}
-		if prior == nil || !priorVersion.Equal(woVersion) {
-			values = values.with(attrHMAC, secret)
-		}
+	values, secretDiags := routeValues(planned.Attributes()).withWriteOnlySecret(ctx, config, prior)
+	diags.Append(secretDiags...)
+	if diags.HasError() {
+		return nil, diags
 	}
 	key := values.key()
 	entry, err := put(ctx, r.kind.array, r.kind.spec(key, values))

@@ -15,7 +15,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -75,13 +74,8 @@ func (r *phoneNumberResource) Schema(_ context.Context, _ resource.SchemaRequest
 				"Changing a configured number buys the new number and releases the old one."),
 		},
 	}
-	attrs[attrDeletionProtection] = schema.BoolAttribute{
-		MarkdownDescription: "When true, a plan that would destroy or replace the resource, and so release the number, fails: nothing of it is applied. " +
-			"Set it to `false` and apply before destroying. Protect the number's route with its own `deletion_protection` too. Default `false`.",
-		Optional: true,
-		Computed: true,
-		Default:  booldefault.StaticBool(false),
-	}
+	attrs[attrDeletionProtection] = deletionProtectionAttribute("the resource, and so release the number,",
+		"Protect the number's route with its own `deletion_protection` too.")
 	attrs["name"] = computed("Name Daily shows for the number; it cannot be set through the API.")
 	attrs["type"] = computed("Daily's type of the entry, `purchased_phone_number`.")
 	attrs["status"] = computed("Daily's status of the number, e.g. `verified`.")
@@ -211,8 +205,7 @@ func (r *phoneNumberResource) Delete(ctx context.Context, req resource.DeleteReq
 		return
 	}
 	if state.DeletionProtection.ValueBool() {
-		resp.Diagnostics.AddError("Phone number is protected from deletion",
-			fmt.Sprintf("deletion_protection is true for %s, so it was not released. Set deletion_protection = false and apply first, then destroy it.", state.Number.ValueString()))
+		numberProtection(state.Number.ValueString()).refuseDelete(&resp.Diagnostics)
 		return
 	}
 
@@ -259,11 +252,7 @@ func (r *phoneNumberResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	number := state.Number.ValueString()
 	if state.DeletionProtection.ValueBool() {
-		resp.Diagnostics.AddError("Phone number is protected from deletion", fmt.Sprintf(
-			"This plan %s the daily_phone_number %s, whose deletion_protection is true, and would release the number. "+
-				"The plan is refused, so nothing of it is applied. To release the number, set deletion_protection = false and apply first, then destroy it. "+
-				"To stop managing it without releasing it, remove it from the state instead (a removed block with lifecycle { destroy = false }, or terraform state rm).",
-			action, number))
+		numberProtection(number).refusePlan(action, path.Empty(), &resp.Diagnostics)
 		return
 	}
 	detail := fmt.Sprintf("This plan releases %s back to Daily. A release cannot be undone: the number may be sold to someone else.", number)
@@ -332,4 +321,14 @@ func describeSearch(s client.NumberSearch) string {
 		parts = append(parts, fmt.Sprintf("%s = %q", name, query.Get(name)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// numberProtection names a protected number in the refusals of its
+// deletion_protection.
+func numberProtection(number string) protection {
+	return protection{
+		summary: "Phone number is protected from deletion",
+		object:  "the daily_phone_number " + number,
+		loss:    "release the number",
+	}
 }

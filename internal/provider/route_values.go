@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -61,6 +62,27 @@ func (v routeValues) deletionProtected() bool {
 // whose version is then set.
 func (v routeValues) writeOnlySecret() bool {
 	return !v.hmacWOVersion().IsNull()
+}
+
+// withWriteOnlySecret returns the planned values with the write-only secret
+// to send, if any, as their hmac. Only the configuration holds it; it is
+// sent when the route is created (prior, the state before an update, is nil)
+// and when its version changes. Otherwise the route keeps the secret it has.
+func (v routeValues) withWriteOnlySecret(ctx context.Context, config tfsdk.Config, prior *tfsdk.State) (routeValues, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if !v.writeOnlySecret() {
+		return v, diags
+	}
+	var secret types.String
+	var priorVersion types.Int64
+	diags.Append(config.GetAttribute(ctx, path.Root(attrHMACWO), &secret)...)
+	if prior != nil {
+		diags.Append(prior.GetAttribute(ctx, path.Root(attrHMACWOVersion), &priorVersion)...)
+	}
+	if diags.HasError() || (prior != nil && priorVersion.Equal(v.hmacWOVersion())) {
+		return v, diags
+	}
+	return v.with(attrHMAC, secret), diags
 }
 
 // with returns a copy of the values in which the attribute name holds value.
