@@ -188,10 +188,10 @@ func (w *cliWorkdir) queryWithWarnings(generateConfigOut string) (found int, war
 		case tfjson.ListResourceFoundMessage:
 			found++
 		case tfjson.DiagnosticLogMessage:
-			if msg.Diagnostic.Severity == tfjson.DiagnosticSeverityError {
-				w.t.Fatalf("terraform query: %s: %s", msg.Diagnostic.Summary, msg.Diagnostic.Detail)
+			if msg.Severity == tfjson.DiagnosticSeverityError {
+				w.t.Fatalf("terraform query: %s: %s", msg.Summary, msg.Detail)
 			}
-			warnings = append(warnings, msg.Diagnostic.Summary+": "+msg.Diagnostic.Detail)
+			warnings = append(warnings, msg.Summary+": "+msg.Detail)
 		default:
 			if msg.Level() == tfjson.Error {
 				w.t.Fatalf("terraform query: %s", msg.Message())
