@@ -1,7 +1,8 @@
 // Command daily-bench builds the provider and measures Terraform runs of it
 // against the in-process Daily emulator (50 ms added latency, 20 requests/s
-// enforced): daily_pinless_dialin_route resources and the exclusive
-// daily_pinless_dialin resource, each beside its floors, the same values in
+// enforced): daily_pinless_dialin_route resources, the exclusive
+// daily_pinless_dialin resource and daily_pinless_dialin_config objects,
+// each beside its floors, the same values in
 // Terraform's built-in terraform_data measured in the same run with the same
 // CLI (per-route in two shapes: for_each over a map, as a user writes it, and
 // over toset of a list), and against the bars of issues 20 and 12. It prints
@@ -132,12 +133,23 @@ func run(ctx context.Context) error {
 			scenarios = append(scenarios, bench.Scenario{Kind: bench.Routes, N: n, Mode: bench.Naive})
 		}
 		scenarios = append(scenarios,
+			bench.Scenario{Kind: bench.Configs, N: n, Mode: bench.Floor},
+			bench.Scenario{Kind: bench.Configs, N: n, Mode: bench.Batched},
 			bench.Scenario{Kind: bench.Exclusive, N: n, Mode: bench.Floor},
 			bench.Scenario{Kind: bench.Exclusive, N: n, Mode: bench.Batched})
 	}
 	if onlyMatch != nil {
 		scenarios = slices.DeleteFunc(scenarios, func(sc bench.Scenario) bool { return !onlyMatch(sc) })
 	}
+	// The config objects' floor is the per-route map floor's configuration:
+	// measured once when both are selected (at N = 1000 it takes minutes).
+	routeFloors := map[int]bool{}
+	for _, sc := range scenarios {
+		routeFloors[sc.N] = routeFloors[sc.N] || sc.Kind == bench.Routes && sc.Mode == bench.Floor
+	}
+	scenarios = slices.DeleteFunc(scenarios, func(sc bench.Scenario) bool {
+		return sc.Kind == bench.Configs && sc.Mode == bench.Floor && routeFloors[sc.N]
+	})
 
 	opts := bench.Options{
 		Terraform: *terraform, Provider: provider, Latency: *latency, Parallelism: *parallelism,
@@ -175,6 +187,14 @@ func run(ctx context.Context) error {
 		"† marks bars derived here (destroy = refresh + deletes). Peak RSS is the largest high-water mark of the provider processes Terraform started for the command; its bar (60 MB) holds up to N = %d. "+
 		"Provider CPU is the CPU time of those processes, Terraform CPU that of Terraform itself.\n\n", *parallelism, *parallelism, *latency, bench.RSSBarN)
 	fmt.Println(bench.FloorTable(results))
+	if slices.ContainsFunc(results, func(r bench.Result) bool { return r.Kind == bench.Configs && !r.Mode.IsFloor() }) {
+		fmt.Println("daily_pinless_dialin_config, one object per number (for_each = local.routes), beside F, the per-route map floor (the same terraform_data configuration, measured in this run):")
+		fmt.Println()
+		fmt.Println(bench.ConfigTable(results, bars))
+		fmt.Printf("The request floor is the waiting on requests no provider of one object per number can avoid: one write per object, %d at a time, %s each (create, destroy), and one listing of every object, its pages of 100 one after another (refresh; destroy refreshes first). "+
+			"Requests are counted by method and route, 429s included; other is any request not in a column. "+
+			"Requests at %d/s is the least time Daily's limit allows for the requests made (429s left out).\n\n", *parallelism, *latency, bench.DailyRateLimit)
+	}
 	fmt.Println("Bars (per-route create and refresh: issue 20; the exclusive resource and memory: issue 12):")
 	fmt.Println()
 	fmt.Println(strings.Join(bench.Goals(results, bars), "\n"))

@@ -8,9 +8,7 @@ package bench
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -18,7 +16,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -69,6 +66,10 @@ func (s Scenario) String() string {
 // Phase is what one Terraform command cost.
 type Phase struct {
 	GETs, POSTs int // GET / and POST / (the domain config, dial-in arrays included)
+	// Counts is every request by the emulator's counting key ("METHOD
+	// /path", e.g. "POST /domain-dialin-config" or "GET
+	// /domain-dialin-config/:id"), refused ones (429) included.
+	Counts      map[string]int
 	RateLimited int // requests the emulator answered 429 for exceeding 20/s
 	Wall        time.Duration
 	// PeakRSS is the largest high-water mark (VmHWM) of the provider
@@ -234,7 +235,8 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 			// Terraform's usage includes the provider processes it waited for.
 			phase.TerraformCPU = max(0, ps.UserTime()+ps.SystemTime()-stats.cpu)
 		}
-		phase.GETs, phase.POSTs = emu.Count("GET /"), emu.Count("POST /")
+		phase.Counts = emu.Counts()
+		phase.GETs, phase.POSTs = phase.Counts["GET /"], phase.Counts["POST /"]
 		phase.RateLimited = emu.FaultStats().RateLimited - limited
 		if werr := requests.write(filepath.Join(dir, "requests-"+name+".tsv"), start); werr != nil && err == nil {
 			err = werr
@@ -250,7 +252,7 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 		return res, err
 	}
 	// A benchmark that silently lost routes would be worthless.
-	if err := checkRoutes(emu, sc, nums); err != nil {
+	if err := checkDialin(emu, sc, nums); err != nil {
 		return res, fmt.Errorf("after create: %w", err)
 	}
 	if opts.CreateOnly {
@@ -264,7 +266,7 @@ func Run(ctx context.Context, opts Options, sc Scenario) (res Result, err error)
 	if err := measure("destroy", "destroy", "-auto-approve", parallelism); err != nil {
 		return res, err
 	}
-	if err := checkRoutes(emu, sc, nil); err != nil {
+	if err := checkDialin(emu, sc, nil); err != nil {
 		return res, fmt.Errorf("after destroy: %w", err)
 	}
 	return res, nil
@@ -289,69 +291,34 @@ func providerDir(workDir, provider string, env []string) (string, error) {
 	return dir, os.WriteFile(filepath.Join(dir, filepath.Base(provider)), []byte(script), 0o755)
 }
 
-// checkRoutes fails unless the emulator's pinless_dialin array holds exactly
-// one entry for each of want; floors must leave it empty.
-func checkRoutes(emu *emulator.Emulator, sc Scenario, want []string) error {
+// checkDialin fails unless the emulator holds exactly one route for each
+// of want where the scenario's kind keeps them: config objects for Configs,
+// the pinless_dialin array otherwise. Floors must leave both empty.
+func checkDialin(emu *emulator.Emulator, sc Scenario, want []string) error {
 	if sc.Mode.IsFloor() {
 		want = nil
 	}
+	where, held := "pinless_dialin entries", emu.DialinArray(client.PinlessDialin)
+	if sc.Kind == Configs {
+		where, held = "dial-in config objects", emu.DialinConfigs()
+	}
 	var got []string
-	for _, raw := range emu.DialinArray(client.PinlessDialin) {
-		var entry struct {
-			PhoneNumber string `json:"phone_number"`
+	for _, raw := range held {
+		var route struct {
+			PhoneNumber string   `json:"phone_number"`
+			Config      struct { // an object's fields
+				PhoneNumber string `json:"phone_number"`
+			} `json:"config"`
 		}
-		if err := json.Unmarshal(raw, &entry); err != nil {
+		if err := json.Unmarshal(raw, &route); err != nil {
 			return err
 		}
-		got = append(got, entry.PhoneNumber)
+		got = append(got, route.PhoneNumber+route.Config.PhoneNumber)
 	}
 	slices.Sort(got)
 	want = slices.Sorted(slices.Values(want))
 	if !slices.Equal(got, want) {
-		return errors.New("emulator holds " + strconv.Itoa(len(got)) + " pinless_dialin entries, want exactly the " + strconv.Itoa(len(want)) + " configured")
+		return fmt.Errorf("emulator holds %d %s, want exactly the %d configured", len(got), where, len(want))
 	}
 	return nil
 }
-
-// requestLog records when each request reached the emulator and when it was
-// answered, for timelines of a run (requests-<phase>.tsv).
-type requestLog struct {
-	mu      sync.Mutex
-	entries []loggedRequest
-}
-
-type loggedRequest struct {
-	start, end   time.Time
-	method, path string
-	status       int
-}
-
-func (l *requestLog) wrap(h http.Handler) http.Handler {
-	return emulator.Observe(h, func(r *http.Request, status int, arrived, answered time.Time) {
-		l.mu.Lock()
-		l.entries = append(l.entries, loggedRequest{start: arrived, end: answered, method: r.Method, path: r.URL.Path, status: status})
-		l.mu.Unlock()
-	})
-}
-
-func (l *requestLog) reset() {
-	l.mu.Lock()
-	l.entries = nil
-	l.mu.Unlock()
-}
-
-// write saves the log as tab-separated values: arrival (RFC 3339), arrival
-// and answer in ms since the command started, method, path, status.
-func (l *requestLog) write(path string, origin time.Time) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var b strings.Builder
-	b.WriteString("arrival\tstart_ms\tend_ms\tmethod\tpath\tstatus\n")
-	for _, e := range l.entries {
-		fmt.Fprintf(&b, "%s\t%.1f\t%.1f\t%s\t%s\t%d\n", e.start.UTC().Format(time.RFC3339Nano),
-			ms(e.start.Sub(origin)), ms(e.end.Sub(origin)), e.method, e.path, e.status)
-	}
-	return os.WriteFile(path, []byte(b.String()), 0o644)
-}
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

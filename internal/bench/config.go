@@ -13,14 +13,25 @@ const (
 	Routes Kind = iota
 	// Exclusive is one daily_pinless_dialin holding every number.
 	Exclusive
+	// Configs is one daily_pinless_dialin_config (an object of
+	// /domain-dialin-config) per number, via for_each. Its floor is the
+	// per-route map floor: the same terraform_data configuration.
+	Configs
 )
 
 func (k Kind) String() string {
-	if k == Exclusive {
+	switch k {
+	case Exclusive:
 		return "daily_pinless_dialin"
+	case Configs:
+		return "daily_pinless_dialin_config"
 	}
 	return "daily_pinless_dialin_route"
 }
+
+// perNumber reports whether the kind is one resource per number, for_each
+// over local.routes.
+func (k Kind) perNumber() bool { return k == Routes || k == Configs }
 
 // Mode is how a scenario manages its shape.
 type Mode int
@@ -32,7 +43,7 @@ const (
 	// GET, POST and confirming GET, and every read its own GET.
 	Naive
 	// Floor is the same shape as Terraform's built-in terraform_data, with
-	// no provider at all: what Terraform itself costs. For Routes, N
+	// no provider at all: what Terraform itself costs. For Routes and Configs, N
 	// terraform_data resources written as a user writes them, for_each over
 	// a map of the routes with input = each.value (the floor the bars use);
 	// for Exclusive, one terraform_data whose input is the whole map of
@@ -74,7 +85,7 @@ func (m Mode) IsFloor() bool { return m == Floor || m == FloorSet }
 
 // configuration renders the Terraform configuration of a scenario. The
 // floor configurations hold the same values in terraform_data and need no
-// provider to be installed. Per-route resources are written as a user
+// provider to be installed. Per-number resources are written as a user
 // writes them, for_each over a map of the routes (local.routes), except the
 // toset floor.
 func configuration(sc Scenario, apiURL, apiKey string, nums []string) string {
@@ -100,7 +111,7 @@ provider "daily" {
 		fmt.Fprintf(&b, "    %q,\n", n)
 	}
 	b.WriteString("  ]\n")
-	if sc.Kind == Routes && sc.Mode != FloorSet {
+	if sc.Kind.perNumber() && sc.Mode != FloorSet {
 		fmt.Fprintf(&b, `  routes = {
     for n in local.numbers : n => {
       phone_number      = n
@@ -120,7 +131,7 @@ provider "daily" {
   }
 }
 `, fmt.Sprintf(webhook, "each.value"))
-	case sc.Kind == Routes && sc.Mode == Floor:
+	case sc.Kind.perNumber() && sc.Mode == Floor:
 		b.WriteString(`resource "terraform_data" "r" {
   for_each = local.routes
   input    = each.value
@@ -128,6 +139,13 @@ provider "daily" {
 `)
 	case sc.Kind == Routes:
 		b.WriteString(`resource "daily_pinless_dialin_route" "r" {
+  for_each          = local.routes
+  phone_number      = each.value.phone_number
+  room_creation_api = each.value.room_creation_api
+}
+`)
+	case sc.Kind == Configs:
+		b.WriteString(`resource "daily_pinless_dialin_config" "c" {
   for_each          = local.routes
   phone_number      = each.value.phone_number
   room_creation_api = each.value.room_creation_api

@@ -88,14 +88,15 @@ func (br bar) callsMet(p Phase) bool {
 // terraform_data, same run, same CLI), as seconds above it and as a ratio,
 // the bar (held against the map-shaped floor) and whether it is met, the
 // requests, the provider's peak memory and CPU time. Rows go by shape, mode
-// and N, so the growth with N reads down the table.
+// and N, so the growth with N reads down the table. Config objects, which
+// make other requests, have ConfigTable.
 func Table(results []Result, bars Bars) string {
 	results = sorted(results)
 	var b strings.Builder
 	b.WriteString("| Scenario | N | Phase | Wall | Floor F (map): wall, above, ratio | Floor (toset): wall, above, ratio | Time bar | Met | POST | GET | Calls bar | Met | 429s | Provider peak RSS | Met | Provider CPU | Terraform CPU |\n")
 	b.WriteString("|---|--:|---|--:|--:|--:|---|:-:|--:|--:|---|:-:|--:|--:|:-:|--:|--:|\n")
 	for _, r := range results {
-		if r.Mode.IsFloor() {
+		if r.Mode.IsFloor() || r.Kind == Configs { // ConfigTable has them
 			continue
 		}
 		floor, hasFloor := find(results, Scenario{Kind: r.Kind, N: r.N, Mode: Floor})

@@ -102,9 +102,10 @@ func (e *Engine) armConfirm() {
 // roundComing). A failed read counts against each of them; changes found
 // undone are written again.
 func (e *Engine) confirmDue() {
-	e.mu.Lock()
-	e.confirmTimer = nil
-	e.mu.Unlock()
+	// confirmTimer stays set until the end, so that writes answered
+	// meanwhile arm no second confirmDue: two at once would read the same
+	// due objects, one by one, each (at 1000 deletes, hundreds at once
+	// against Daily's 20 requests/s).
 	// No caller's context: the callers may have returned already.
 	ctx := e.opts.LogContext
 	if len(e.dueChanges(isObjectChange)) > 0 {
@@ -136,6 +137,7 @@ func (e *Engine) confirmDue() {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.confirmTimer = nil
 	e.armConfirm()
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
 )
@@ -74,6 +75,7 @@ func (f *fakeDaily) CreateDialinConfig(_ context.Context, typ string, fields jso
 }
 
 func (f *fakeDaily) GetDialinConfig(_ context.Context, id string) (*client.DialinConfig, error) {
+	time.Sleep(f.latency) // set before any request: read without the lock
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.objectCalls["get"]++

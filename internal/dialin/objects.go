@@ -116,7 +116,11 @@ type objectSnapshot struct {
 	byID map[string]client.DialinConfig
 }
 
+// listObjects lists every object and keeps the listing for later reads, so
+// that a walk's reads after the first wave's are answered from it (as the
+// domain's reads are) rather than each wave listing every object again.
 func (e *Engine) listObjects(ctx context.Context) (objectSnapshot, error) {
+	sent := time.Now()
 	all, err := e.backend.ListDialinConfigs(ctx, client.DialinConfigFilter{})
 	if err != nil {
 		return objectSnapshot{}, err
@@ -125,6 +129,7 @@ func (e *Engine) listObjects(ctx context.Context) (objectSnapshot, error) {
 	for _, o := range all {
 		snap.byID[o.ID] = o
 	}
+	e.objects.remember(snap, sent)
 	return snap, nil
 }
 

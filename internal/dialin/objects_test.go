@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
 	"sync"
@@ -197,6 +198,67 @@ func TestObjectReadsShareOneListing(t *testing.T) {
 	wg.Wait()
 	if lists := f.calls("list") - listsBefore; lists != 1 || f.calls("get") != 0 {
 		t.Errorf("%d listings and %d GETs for 30 reads, want 1 and 0", lists, f.calls("get"))
+	}
+}
+
+// Reads of objects arriving one after another, as Terraform's waves of a
+// refresh do, are answered from the first listing while it is recent.
+func TestObjectReadsInTurnShareOneListing(t *testing.T) {
+	f := newFakeDaily()
+	setup := New(f, testOptions())
+	var ids []string
+	for _, n := range []string{"+15550000068", "+15550000069"} {
+		o, err := setup.CreateObject(context.Background(), client.PinDialin, objectSpec(n, "https://hook.example"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, o.ID)
+	}
+	eng := New(f, testOptions())
+	listsBefore := f.calls("list")
+	for range 3 {
+		for _, id := range ids {
+			if _, found, err := eng.Object(context.Background(), id); err != nil || !found {
+				t.Fatalf("reading %s: found %v, %v", id, found, err)
+			}
+		}
+	}
+	if lists := f.calls("list") - listsBefore; lists != 1 || f.calls("get") != 0 {
+		t.Errorf("%d listings and %d GETs for 6 reads in turn, want 1 and 0", lists, f.calls("get"))
+	}
+}
+
+// Deletes answered while a confirming read is under way wait for the next
+// one: each deleted object is read back once, not once per confirmation
+// running at the time.
+func TestObjectConfirmationsDoNotOverlap(t *testing.T) {
+	f := newFakeDaily()
+	setup := New(f, testOptions())
+	specs := map[string]RouteSpec{} // by id
+	for i := range 30 {
+		spec := objectSpec(fmt.Sprintf("+1555300%04d", i), "https://hook.example")
+		o, err := setup.CreateObject(context.Background(), client.PinDialin, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		specs[o.ID] = spec
+	}
+	f.latency = 5 * time.Millisecond // GETs by id: a confirmation takes a while
+	eng := New(f, testOptions())
+	getsBefore := f.calls("get")
+	var wg sync.WaitGroup
+	for id, spec := range specs {
+		wg.Go(func() {
+			if err := eng.DeleteObject(context.Background(), client.PinDialin, id, spec); err != nil {
+				t.Error(err)
+			}
+		})
+		time.Sleep(time.Millisecond) // answered one after another
+	}
+	wg.Wait()
+	eng.Finish(context.Background())
+	if gets := f.calls("get") - getsBefore; gets != len(specs) {
+		t.Errorf("%d GETs by id to confirm %d deletes, want one each", gets, len(specs))
 	}
 }
 
