@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -10,8 +9,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
 // walkPairLatency is added to every request while the two configurations
@@ -59,15 +56,15 @@ func TestAccDialinWalkPair(t *testing.T) {
 }
 
 func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
-	env := newAccEnv(t, emulator.Options{Seed: int64(seed)})
+	env := newAccEnv(t, walkOptions(seed))
 	env.RequireEmulator(t)
 	started := time.Now()
 	numbers := seedNumbers(env.Emu, 2*walkNumbers)
 	skip := maps.Clone(ws.skip)
 	skip["exclusive"] = true
 	a, b := newWalkRun(t, seed, ws, env, "A"), newWalkRun(t, seed, ws, env, "B")
-	a.w = newWalker(seed, skip, a.feat, numbers[:walkNumbers])
-	b.w = newWalker(seed, skip, b.feat, numbers[walkNumbers:])
+	a.w = newWalker(seed, skip, a.feat, a.shared(), numbers[:walkNumbers])
+	b.w = newWalker(seed, skip, b.feat, b.shared(), numbers[walkNumbers:])
 	b.w.rng = rand.New(rand.NewPCG(seed, walkPairStream))
 	b.w.sips = []string{"pbx-b1", "pbx-b2", "pbx-b3"}
 	a.w.maxStaleCopies, b.w.maxStaleCopies = 1, 1
@@ -75,10 +72,13 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 	a.owns, b.owns = a.w.ownsKey, b.w.ownsKey
 	runs := []*walkRun{a, b}
 	seedWalkEntries(runs...)
+	for _, r := range runs {
+		seedWalkObjects(r)
+	}
 
 	for n := 1; n <= ws.steps; n++ {
 		steps := []*walkStep{a.w.next(n), b.w.next(n)}
-		var expected [2][2]map[string]*walkEntry
+		var expected [2]walkExpected
 		for i, r := range runs {
 			expected[i] = r.prepare(steps[i])
 		}
@@ -87,6 +87,9 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 		for _, s := range steps {
 			faults = firstSet(faults, s.faults)
 			stale = firstSet(stale, s.stale)
+		}
+		if a.shared() && (steps[0].objectWrites || steps[1].objectWrites) {
+			stale = nil // as walker.next decides for one configuration
 		}
 		for i, r := range runs {
 			r.log[len(r.log)-1] += "\n    " + pairNote(runs[1-i], faults, stale, steps[1-i])
@@ -106,7 +109,7 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 
 	n := ws.steps + 1
 	var steps [2]*walkStep
-	var expected [2][2]map[string]*walkEntry
+	var expected [2]walkExpected
 	for i, r := range runs {
 		steps[i], expected[i] = r.prepareDestroy(n)
 	}
@@ -161,9 +164,9 @@ func (w *walker) ownsKey(key string) bool {
 }
 
 // TestWalkPairModel runs the generators of a two-configuration walk without
-// Terraform: each configuration's steps touch only its own keys and never
-// declare an exclusive resource, over many more steps than the acceptance
-// walks take.
+// Terraform, under both readings of the dial-in store: each configuration's
+// steps touch only its own keys and never declare an exclusive resource,
+// over many more steps than the acceptance walks take.
 func TestWalkPairModel(t *testing.T) {
 	t.Parallel()
 	numbers := make([]string, 2*walkNumbers)
@@ -172,8 +175,9 @@ func TestWalkPairModel(t *testing.T) {
 	}
 	skip := map[string]bool{"exclusive": true}
 	for seed := range uint64(10) {
-		a := newWalker(seed, skip, allWalkFeatures, numbers[:walkNumbers])
-		b := newWalker(seed, skip, allWalkFeatures, numbers[walkNumbers:])
+		shared := seed%2 == 0
+		a := newWalker(seed, skip, allWalkFeatures, shared, numbers[:walkNumbers])
+		b := newWalker(seed, skip, allWalkFeatures, shared, numbers[walkNumbers:])
 		b.rng = rand.New(rand.NewPCG(seed, walkPairStream))
 		b.sips = []string{"pbx-b1", "pbx-b2", "pbx-b3"}
 		a.maxStaleCopies, b.maxStaleCopies = 1, 1
@@ -189,48 +193,33 @@ func TestWalkPairModel(t *testing.T) {
 					w.arrays[i].entries[key] = &walkEntry{fields: fields, raw: raw}
 				}
 			}
+			w.fakeInitialObjects()
 		}
 		for n := 1; n <= 40; n++ {
 			for _, w := range []*walker{a, b} {
 				s := w.next(n)
+				for _, o := range s.oob {
+					if !w.ownsKey(o.key) {
+						t.Fatalf("seed %d step %d: an out-of-band edit of %s, not the walk's own", seed, n, o.key)
+					}
+				}
+				expected := w.expectAll(s)
 				for i := range walkKinds {
 					if s.decl[i].excl != nil {
 						t.Fatalf("seed %d step %d: an exclusive resource in a walk of two", seed, n)
 					}
-					for _, o := range s.oob {
-						if !w.ownsKey(o.key) {
-							t.Fatalf("seed %d step %d: an out-of-band edit of %s, not the walk's own", seed, n, o.key)
-						}
-					}
-					expected := w.expect(s, i)
-					for key := range expected {
+					for _, key := range slices.Concat(slices.Collect(maps.Keys(expected.arrays[i])), slices.Collect(maps.Keys(expected.objects[i]))) {
 						if !w.ownsKey(key) {
 							t.Fatalf("seed %d step %d: %s expected at Daily, not the walk's own\n%s", seed, n, key, strings.Join(s.desc, "\n"))
 						}
 					}
-					if s.wantErr != nil {
-						continue
-					}
-					// Daily does as expected; new secrets and sip_uris are made up.
-					var actual []json.RawMessage
-					for _, key := range slices.Sorted(maps.Keys(expected)) {
-						e := expected[key]
-						if e.raw != nil {
-							actual = append(actual, e.raw)
-							continue
-						}
-						fields := cloneFields(e.fields)
-						if e.learnHMAC {
-							fields["hmac"] = "bWludGVk"
-						}
-						if e.learnSIP {
-							fields["sip_uri"] = "sip:" + w.fresh("u") + "@example"
-						}
-						actual = append(actual, canonical(fields))
-					}
-					if errs := w.check(i, expected, s.decl[i], actual); len(errs) > 0 {
-						t.Fatalf("seed %d step %d: %s", seed, n, strings.Join(errs, "\n"))
-					}
+				}
+				if s.wantErr != nil {
+					continue
+				}
+				arrays, objects := w.fakeDaily(expected)
+				if errs := w.checkDaily(expected, s.decl, arrays, objects); len(errs) > 0 {
+					t.Fatalf("seed %d step %d: %s", seed, n, strings.Join(errs, "\n"))
 				}
 			}
 		}
