@@ -41,6 +41,14 @@ const walkPairStream = 0x77616c6b32 // "walk2"
 // the first configuration's write, made from a read taken before the first
 // copy landed). No confirming delay can catch that; one copy it can.
 //
+// Config objects are walked where they are a store of their own. Where
+// they are the arrays' entries (walkOptions picks the reading per seed),
+// one provider's array write, made from a read taken before the other
+// created or deleted an object, deletes that object or brings it back with
+// a new id, which no confirming read can repair (dialin.ObjectGoneError):
+// they are left out there (pairSkip), as the stale writer is in a step of
+// TestAccDialinWalk that writes objects.
+//
 // make test walks DAILY_WALK_PAIRS (default 1) seeds from
 // DAILY_WALK_SEED_BASE; DAILY_WALK_SEED, DAILY_WALK_STEPS and DAILY_WALK_SKIP
 // work as for TestAccDialinWalk.
@@ -60,9 +68,8 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 	env.RequireEmulator(t)
 	started := time.Now()
 	numbers := seedNumbers(env.Emu, 2*walkNumbers)
-	skip := maps.Clone(ws.skip)
-	skip["exclusive"] = true
 	a, b := newWalkRun(t, seed, ws, env, "A"), newWalkRun(t, seed, ws, env, "B")
+	skip := pairSkip(ws.skip, a.shared())
 	a.w = newWalker(seed, skip, a.feat, a.shared(), numbers[:walkNumbers])
 	b.w = newWalker(seed, skip, b.feat, b.shared(), numbers[walkNumbers:])
 	b.w.rng = rand.New(rand.NewPCG(seed, walkPairStream))
@@ -87,9 +94,6 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 		for _, s := range steps {
 			faults = firstSet(faults, s.faults)
 			stale = firstSet(stale, s.stale)
-		}
-		if a.shared() && (steps[0].objectWrites || steps[1].objectWrites) {
-			stale = nil // as walker.next decides for one configuration
 		}
 		for i, r := range runs {
 			r.log[len(r.log)-1] += "\n    " + pairNote(runs[1-i], faults, stale, steps[1-i])
@@ -125,12 +129,24 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 
 	if testing.Verbose() && len(ws.seeds) == 1 {
 		for _, r := range runs {
-			t.Logf("walk seed %d, configuration %s, on %s:\n%s", seed, r.team, r.cli, strings.Join(r.log, "\n"))
+			t.Logf("walk seed %d (%s), configuration %s, on %s:\n%s", seed, env.Emu.Readings(), r.team, r.cli, strings.Join(r.log, "\n"))
 		}
 	}
 	stats := env.Emu.FaultStats()
-	t.Logf("walk seed %d: two configurations, %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried; %d writes undone by the stale writer",
-		seed, ws.steps, time.Since(started).Round(time.Second), a.cli, stats.Failed, stats.Dropped, a.retries+b.retries, env.Emu.StaleWriterStats().Written)
+	t.Logf("walk seed %d (%s): two configurations, %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried; %d writes undone by the stale writer",
+		seed, env.Emu.Readings(), ws.steps, time.Since(started).Round(time.Second), a.cli, stats.Failed, stats.Dropped, a.retries+b.retries, env.Emu.StaleWriterStats().Written)
+}
+
+// pairSkip are the moves a walk of two configurations leaves out, beside
+// those skip names: the exclusive resources, and config objects under the
+// shared reading.
+func pairSkip(skip map[string]bool, shared bool) map[string]bool {
+	out := maps.Clone(skip)
+	out["exclusive"] = true
+	if shared {
+		out["config"] = true
+	}
+	return out
 }
 
 // firstSet is the first of a and b that is set.
@@ -173,9 +189,9 @@ func TestWalkPairModel(t *testing.T) {
 	for i := range numbers {
 		numbers[i] = fmt.Sprintf("+1415555%04d", 100+i)
 	}
-	skip := map[string]bool{"exclusive": true}
 	for seed := range uint64(10) {
 		shared := seed%2 == 0
+		skip := pairSkip(map[string]bool{}, shared)
 		a := newWalker(seed, skip, allWalkFeatures, shared, numbers[:walkNumbers])
 		b := newWalker(seed, skip, allWalkFeatures, shared, numbers[walkNumbers:])
 		b.rng = rand.New(rand.NewPCG(seed, walkPairStream))

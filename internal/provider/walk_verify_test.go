@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
 // How the config walk (walk_test.go) judges a step: the plans, Daily's
@@ -198,10 +200,12 @@ func (r *walkRun) fail(s *walkStep, format string, args ...any) {
 	if r.team != "" {
 		which = fmt.Sprintf(" (configuration %s of two)", r.team)
 	}
-	fmt.Fprintf(&b, "walk seed %d failed at step %d%s on %s: %s\n\n", r.seed, s.n, which, r.cli, fmt.Sprintf(format, args...))
+	fmt.Fprintf(&b, "walk seed %d failed at step %d%s on %s (%s): %s\n\n", r.seed, s.n, which, r.cli, r.emu.Readings(), fmt.Sprintf(format, args...))
 	replay := fmt.Sprintf("DAILY_WALK_SEED=%d DAILY_WALK_STEPS=%d", r.seed, min(s.n, r.ws.steps))
-	if skip := os.Getenv("DAILY_WALK_SKIP"); skip != "" {
-		replay += " DAILY_WALK_SKIP=" + skip
+	for _, name := range []string{"DAILY_WALK_SKIP", emulator.EnvDialinStore, emulator.EnvPutOmittedHMAC, emulator.EnvPutSemantics, emulator.EnvSipURI, emulator.EnvSentSipURI} {
+		if v := os.Getenv(name); v != "" {
+			replay += " " + name + "=" + v
+		}
 	}
 	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run '^%s$' ./internal/provider/\n\n",
 		replay, testCLI().path, replay, testCLI().path, r.test)

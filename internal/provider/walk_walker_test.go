@@ -148,6 +148,7 @@ func (w *walker) next(n int) *walkStep {
 		moves = 2 + w.rng.IntN(2)
 	}
 	for made, tries := 0, 0; made < moves && tries < 30; tries++ {
+		// On the config objects of a type, or else on its array.
 		i := w.rng.IntN(2)
 		if w.chance(0.4) && w.configMove(s, i) || w.move(s, i) {
 			made++
