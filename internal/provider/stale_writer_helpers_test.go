@@ -128,7 +128,7 @@ func (r *staleRun) config() string {
 		routes = append(routes, &walkRoute{block: "r", name: r.names[key], cfg: r.routes[key]})
 	}
 	if len(routes) > 0 {
-		b.WriteString(perRouteHCL(k, "r", routes, r.writeOnly))
+		b.WriteString(perRouteHCL(k, k.route, "r", routes, r.writeOnly))
 	}
 	return b.String()
 }

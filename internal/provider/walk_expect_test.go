@@ -2,13 +2,11 @@ package provider
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
-	"testing"
 )
 
 // What the config walk expects Daily to hold after each step, and how it
@@ -158,18 +156,8 @@ func (w *walker) check(i int, expected map[string]*walkEntry, decl walkDecl, act
 			continue
 		}
 		got, _ := decodeFields(raw)
-		cmp := cloneFields(want.fields)
-		for f, learn := range map[string]bool{"hmac": want.learnHMAC, "sip_uri": want.learnSIP} {
-			if !learn {
-				continue
-			}
-			if v, _ := got[f].(string); v == "" {
-				errs = append(errs, fmt.Sprintf("%s: %s has no %s", k.array, key, f))
-			}
-			cmp[f] = got[f]
-		}
-		if !bytes.Equal(canonical(cmp), canonical(got)) {
-			errs = append(errs, fmt.Sprintf("%s: %s (%s) differs:\n      want %s\n      have %s", k.array, key, owner(key), canonical(cmp), raw))
+		if diff := want.differs(got); diff != "" {
+			errs = append(errs, fmt.Sprintf("%s: %s (%s) %s", k.array, key, owner(key), diff))
 			continue
 		}
 		e := &walkEntry{fields: got}
@@ -188,6 +176,30 @@ func (w *walker) check(i int, expected map[string]*walkEntry, decl walkDecl, act
 		w.arrays[i].decl = decl
 	}
 	return errs
+}
+
+// differs says how Daily's fields got differ from a managed entry e ("" if
+// they do not): a value learned anew must be there, any value.
+func (e *walkEntry) differs(got map[string]any) string {
+	cmp := cloneFields(e.fields)
+	var missing []string
+	for f, learn := range map[string]bool{"hmac": e.learnHMAC, "sip_uri": e.learnSIP} {
+		if !learn {
+			continue
+		}
+		if v, _ := got[f].(string); v == "" {
+			missing = append(missing, f)
+		}
+		cmp[f] = got[f]
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return "has no " + strings.Join(missing, " and ")
+	}
+	if !bytes.Equal(canonical(cmp), canonical(got)) {
+		return fmt.Sprintf("differs:\n      want %s\n      have %s", canonical(cmp), canonical(got))
+	}
+	return ""
 }
 
 func (e *walkEntry) describe() string {
@@ -227,91 +239,4 @@ func canonical(m map[string]any) []byte {
 		panic(err)
 	}
 	return b
-}
-
-// TestWalkModel runs the walk generator and model without Terraform: Daily
-// is taken to do exactly what the model expects. It checks the invariants
-// the walk relies on, over many more steps than the acceptance walks take.
-func TestWalkModel(t *testing.T) {
-	t.Parallel()
-	numbers := make([]string, walkNumbers)
-	for i := range numbers {
-		numbers[i] = fmt.Sprintf("+1415555%04d", 100+i)
-	}
-	for seed := range uint64(10) {
-		feat := allWalkFeatures
-		if seed%3 == 2 { // as on Terraform 1.5
-			feat = walkFeatures{}
-		}
-		w := newWalker(seed, map[string]bool{}, feat, numbers)
-		for i, entries := range w.initialEntries() {
-			for _, e := range entries {
-				raw := canonical(e)
-				fields, _ := decodeFields(raw)
-				w.arrays[i].entries[entryKeyOf(fields)] = &walkEntry{fields: fields, raw: raw}
-			}
-		}
-		for n := 1; n <= 40; n++ {
-			s := w.next(n)
-			_ = walkConfig("", s.decl, s, feat.writeOnly)
-			decl := s.decl
-			var expected [2]map[string]*walkEntry
-			for i, a := range w.arrays {
-				expected[i] = w.expect(s, i)
-				if s.wantErr != nil {
-					decl[i], expected[i] = a.decl, a.entries
-				}
-			}
-			owner := map[string]string{}
-			for i, k := range walkKinds {
-				for key := range expected[i] {
-					if other, dup := owner[key]; dup {
-						t.Fatalf("seed %d step %d: %s is in both %s and %s\n%s", seed, n, key, other, k.array, strings.Join(s.desc, "\n"))
-					}
-					owner[key] = k.array
-				}
-				declared := map[string]bool{}
-				for _, r := range decl[i].routes {
-					if declared[r.cfg.key()] {
-						t.Fatalf("seed %d step %d: %s declared twice\n%s", seed, n, r.cfg.key(), strings.Join(s.desc, "\n"))
-					}
-					declared[r.cfg.key()] = true
-				}
-				if len(decl[i].routes) > 0 && decl[i].excl != nil {
-					t.Fatalf("seed %d step %d: %s has both shapes", seed, n, k.array)
-				}
-				if h := decl[i].hmacs; h != nil && !slices.Equal(slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(decl[i].excl))) {
-					t.Fatalf("seed %d step %d: hmacs for %v, routes %v\n%s", seed, n, slices.Sorted(maps.Keys(h)), slices.Sorted(maps.Keys(decl[i].excl)), strings.Join(s.desc, "\n"))
-				}
-				for _, r := range decl[i].routes {
-					if (r.cfg.woVersion != 0 || r.cfg.wo != "") && (!feat.writeOnly || r.cfg.hmac != "" || r.cfg.wo == "" || r.cfg.woVersion == 0) {
-						t.Fatalf("seed %d step %d: %v: hmac_wo without the feature, beside hmac, or without its version", seed, n, r.cfg)
-					}
-				}
-				if !feat.forget && len(s.forgotten[i]) > 0 {
-					t.Fatalf("seed %d step %d: removed blocks without the feature", seed, n)
-				}
-				// Daily does what the model says; new secrets are made up.
-				var actual []json.RawMessage
-				for _, key := range slices.Sorted(maps.Keys(expected[i])) {
-					e := expected[i][key]
-					if e.raw != nil {
-						actual = append(actual, e.raw)
-						continue
-					}
-					fields := cloneFields(e.fields)
-					if e.learnHMAC {
-						fields["hmac"] = base64.StdEncoding.EncodeToString([]byte(w.fresh("minted")))
-					}
-					if e.learnSIP {
-						fields["sip_uri"] = "sip:" + w.fresh("u") + "@example"
-					}
-					actual = append(actual, canonical(fields))
-				}
-				if errs := w.check(i, expected[i], decl[i], actual); len(errs) > 0 {
-					t.Fatalf("seed %d step %d: %s", seed, n, strings.Join(errs, "\n"))
-				}
-			}
-		}
-	}
 }

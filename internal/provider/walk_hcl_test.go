@@ -9,7 +9,8 @@ import (
 
 // The configuration the config walk generates for each step.
 
-// walkConfig is the configuration of a step: each array's resources, and
+// walkConfig is the configuration of a step: each array's resources and
+// config resources, and
 // the step's moved, removed and import blocks. writeOnly: the CLI knows
 // write-only attributes (an older one refuses hmac_wo even when null).
 func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep, writeOnly bool) string {
@@ -24,7 +25,16 @@ func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep, writeOnly 
 					routes = append(routes, d.routes[addr])
 				}
 			}
-			b.WriteString(perRouteHCL(k, block, routes, writeOnly))
+			b.WriteString(perRouteHCL(k, k.route, block, routes, writeOnly))
+		}
+		for _, block := range routeBlocks(d.configs) {
+			var configs []*walkRoute
+			for _, addr := range slices.Sorted(maps.Keys(d.configs)) {
+				if d.configs[addr].block == block {
+					configs = append(configs, d.configs[addr])
+				}
+			}
+			b.WriteString(perRouteHCL(k, k.config, block, configs, writeOnly))
 		}
 		if d.excl != nil {
 			b.WriteString(exclusiveHCL(k, d.excl, d.hmacs))
@@ -41,6 +51,9 @@ func walkConfig(providerConfig string, decl [2]walkDecl, s *walkStep, writeOnly 
 				from = k.exclusive + ".all"
 			}
 			fmt.Fprintf(&b, "\nremoved {\n  from = %s\n  lifecycle {\n    destroy = false\n  }\n}\n", from)
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.forgottenConfigs[i])) {
+			fmt.Fprintf(&b, "\nremoved {\n  from = %s.%s\n  lifecycle {\n    destroy = false\n  }\n}\n", k.config, name)
 		}
 	}
 	if s != nil {
@@ -98,10 +111,11 @@ func routeHCL(k walkKind, c routeCfg, perRouteResource, writeOnly bool) []string
 	return items
 }
 
-// perRouteHCL is one for_each resource of per-route routes.
-func perRouteHCL(k walkKind, block string, routes []*walkRoute, writeOnly bool) string {
+// perRouteHCL is one for_each resource of type typ holding one route each:
+// per-route routes, or config objects.
+func perRouteHCL(k walkKind, typ, block string, routes []*walkRoute, writeOnly bool) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = {\n", k.route, block)
+	fmt.Fprintf(&b, "\nresource %q %q {\n  for_each = {\n", typ, block)
 	var names []string
 	for _, r := range routes {
 		items := routeHCL(k, r.cfg, true, writeOnly)

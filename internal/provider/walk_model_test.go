@@ -26,6 +26,7 @@ type walkKind struct {
 	noun      string // as the provider's messages say it
 	route     string // per-route resource type
 	exclusive string // exclusive resource type
+	config    string // config object resource type
 	// managed are the fields the resources own; any other field of an entry
 	// is kept as Daily holds it.
 	managed []string
@@ -35,13 +36,13 @@ type walkKind struct {
 var walkKinds = [2]walkKind{
 	{
 		name: "pinless", array: client.PinlessDialin, noun: "pinless dial-in route",
-		route: "daily_pinless_dialin_route", exclusive: "daily_pinless_dialin",
+		route: "daily_pinless_dialin_route", exclusive: "daily_pinless_dialin", config: "daily_pinless_dialin_config",
 		managed: []string{"phone_number", "room_creation_api", "name_prefix", "hold_music_url", "timeout_config", "hmac", "sip_uri"},
 		secret:  true,
 	},
 	{
 		name: "pin", array: client.PinDialin, noun: "PIN dial-in route",
-		route: "daily_pin_dialin_route", exclusive: "daily_pin_dialin",
+		route: "daily_pin_dialin_route", exclusive: "daily_pin_dialin", config: "daily_pin_dialin_config",
 		managed: []string{"phone_number", "name_prefix", "ivr_greeting"},
 	},
 }
@@ -184,18 +185,25 @@ func (k walkKind) addr(block, name string) string {
 
 // walkDecl is what the configuration declares for one array: per-route
 // instances by address, or the exclusive resource's routes (nil: none) and,
-// for pinless, its hmacs map (nil: unset; else a secret for every route).
+// for pinless, its hmacs map (nil: unset; else a secret for every route);
+// and the config objects of the array's type, config resource instances by
+// address (walkKind.configAddr).
 type walkDecl struct {
-	routes map[string]*walkRoute
-	excl   map[string]routeCfg
-	hmacs  map[string]string
+	routes  map[string]*walkRoute
+	excl    map[string]routeCfg
+	hmacs   map[string]string
+	configs map[string]*walkRoute
 }
 
 func (d walkDecl) clone() walkDecl {
-	c := walkDecl{routes: map[string]*walkRoute{}}
+	c := walkDecl{routes: map[string]*walkRoute{}, configs: map[string]*walkRoute{}}
 	for a, r := range d.routes {
 		rc := *r
 		c.routes[a] = &rc
+	}
+	for a, r := range d.configs {
+		rc := *r
+		c.configs[a] = &rc
 	}
 	if d.excl != nil {
 		c.excl = maps.Clone(d.excl)
@@ -219,9 +227,12 @@ func (d walkDecl) declares(k walkKind, key string) (string, bool) {
 	return "", false
 }
 
-func (d walkDecl) blocks() []string {
+func (d walkDecl) blocks() []string { return routeBlocks(d.routes) }
+
+// routeBlocks are the resource names of instances, sorted.
+func routeBlocks(instances map[string]*walkRoute) []string {
 	var out []string
-	for _, r := range d.routes {
+	for _, r := range instances {
 		if !slices.Contains(out, r.block) {
 			out = append(out, r.block)
 		}
@@ -230,10 +241,13 @@ func (d walkDecl) blocks() []string {
 	return out
 }
 
-// walkArray is the model of one array.
+// walkArray is the model of one array and of the config objects of its
+// type. Under the shared reading the objects are entries of the array too;
+// entries holds the others.
 type walkArray struct {
 	kind    walkKind
-	entries map[string]*walkEntry // by key: what Daily holds
+	entries map[string]*walkEntry  // by key: what Daily holds
+	objects map[string]*walkObject // by key: the config objects Daily holds
 	decl    walkDecl
 }
 
@@ -256,12 +270,14 @@ type walkStep struct {
 	// moved maps new address to old, for the step's moved blocks.
 	moved [2]map[string]string
 	// forgotten are per-route resources (blocks) or "all" (the exclusive
-	// resource) dropped from state with removed { destroy = false }.
-	forgotten [2]map[string]bool
-	imports   []walkImport // import blocks
-	cli       []walkImport // terraform import commands, run before the apply
-	oob       []walkOOB
-	faults    *walkFaultMix
+	// resource) dropped from state with removed { destroy = false };
+	// forgottenConfigs the same of config resources.
+	forgotten        [2]map[string]bool
+	forgottenConfigs [2]map[string]bool
+	imports          []walkImport // import blocks
+	cli              []walkImport // terraform import commands, run before the apply
+	oob              []walkOOB
+	faults           *walkFaultMix
 	// stale: another writer undoes the apply's first writes (see walkStale).
 	stale *walkStale
 	// wantErr: the apply must fail with this error; the configuration then
@@ -273,19 +289,26 @@ type walkStep struct {
 
 	arraysMoved [2]int // moves on each array
 	sole        [2]bool
-	touched     map[string]bool // keys touched by a move or an edit
-	taken       map[string]bool // keys in use: not free for a new route
+	// configsMoved and configsSole are arraysMoved and sole for config
+	// objects; objectWrites is set when the apply writes a config object.
+	configsMoved [2]int
+	configsSole  [2]bool
+	objectWrites bool
+	touched      map[string]bool // keys touched by a move or an edit
+	taken        map[string]bool // keys in use: not free for a new route
 }
 
 type walkImport struct{ to, id string }
 
-// walkOOB is an edit of Daily's state by someone else, before the apply.
+// walkOOB is an edit of Daily's state by someone else, before the apply:
+// of an array's entry, or of a config object of its type (object).
 type walkOOB struct {
-	array int
-	op    string // "delete", "edit", "add"
-	key   string
-	value string         // edit: the new value
-	entry map[string]any // add
+	array  int
+	object bool
+	op     string // "delete", "edit", "add"
+	key    string
+	value  string         // edit: the new value
+	entry  map[string]any // add
 }
 
 // walkStale is another writer, such as a dashboard tab saving a copy it
@@ -312,26 +335,6 @@ var walkFaultMixes = []walkFaultMix{
 	{"30% refused (429/500/503), 10% answers lost after commit", heavyFaults},
 	{"40% of POST answers lost after commit", emulator.Faults{DropRate: 0.4, Routes: []string{"POST /"}}},
 	{"25% refused with 429 rate-limit-error, 5 ms latency", emulator.Faults{FailRate: 0.25, FailStatuses: []int{429}, Latency: 5 * time.Millisecond}},
+	{"40% of config object writes' answers lost after commit", emulator.Faults{DropRate: 0.4,
+		Routes: []string{"POST /domain-dialin-config", "PUT /domain-dialin-config", "DELETE /domain-dialin-config"}}},
 }
-
-// The errors the walk expects for user errors.
-var (
-	// Two per-route resources declaring one key, in one array or across
-	// both: refused at plan time, before any write. Either resource may be
-	// the one that reports it, naming the other.
-	walkDuplicateError = func(key string) *regexp.Regexp {
-		return errorPattern("Dial-in route declared twice",
-			key+" is declared by this resource and by another in this configuration: a daily_", "_dialin_route")
-	}
-	// A create over an entry that differs, without import.
-	walkExistsError = func(k walkKind, key string) *regexp.Regexp {
-		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": "+k.array+" already has an entry for "+key, "import it")
-	}
-	// A number that an entry of the other array routes (unmanaged, or held
-	// by its exclusive resource): Daily refuses the write.
-	walkConflictError = func(k walkKind, key string) *regexp.Regexp {
-		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": ", "HTTP 400 invalid-request-error", key+" is used by more than one dial-in entry")
-	}
-	// An exclusive resource's hmacs set, but not for exactly its routes.
-	walkSecretsError = errorPattern("Secrets do not match the routes", "When hmacs is set it must hold a secret for every route and nothing else")
-)

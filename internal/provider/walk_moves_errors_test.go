@@ -3,12 +3,35 @@ package provider
 import (
 	"encoding/base64"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 )
 
 // The config walk's moves that must fail (user errors) and those made
 // behind Terraform's back (out-of-band edits at Daily).
+
+// The errors the walk expects for user errors.
+var (
+	// Two per-route resources declaring one key, in one array or across
+	// both: refused at plan time, before any write. Either resource may be
+	// the one that reports it, naming the other.
+	walkDuplicateError = func(key string) *regexp.Regexp {
+		return errorPattern("Dial-in route declared twice",
+			key+" is declared by this resource and by another in this configuration: a daily_", "_dialin_route")
+	}
+	// A create over an entry that differs, without import.
+	walkExistsError = func(k walkKind, key string) *regexp.Regexp {
+		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": "+k.array+" already has an entry for "+key, "import it")
+	}
+	// A number that an entry of the other array routes (unmanaged, or held
+	// by its exclusive resource): Daily refuses the write.
+	walkConflictError = func(k walkKind, key string) *regexp.Regexp {
+		return errorPattern("Cannot create dial-in route", "Writing "+k.noun+" "+key+": ", "HTTP 400 invalid-request-error", key+" is used by more than one dial-in entry")
+	}
+	// An exclusive resource's hmacs set, but not for exactly its routes.
+	walkSecretsError = errorPattern("Secrets do not match the routes", "When hmacs is set it must hold a secret for every route and nothing else")
+)
 
 // errorMove makes a step whose apply must fail: a user error. It is the
 // step's only move; the configuration then goes back.
@@ -120,9 +143,8 @@ func (w *walker) secretsErrorMove(s *walkStep, i int) bool {
 	return true
 }
 
-// oobMove edits Daily's state out of band, on an entry no move touched.
-func (w *walker) oobMove(s *walkStep) {
-	i := w.rng.IntN(2)
+// oobMove edits array i out of band, on an entry no move touched.
+func (w *walker) oobMove(s *walkStep, i int) {
 	a := w.arrays[i]
 	k := a.kind
 	var keys, deletable []string

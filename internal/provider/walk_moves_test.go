@@ -126,7 +126,7 @@ func (w *walker) move(s *walkStep, i int) bool {
 	case "exclusive":
 		return w.exclusiveMove(s, i)
 	case "none":
-		if !w.skip["exclusive"] && s.arraysMoved[i] == 0 && w.chance(0.35) {
+		if !w.skip["exclusive"] && s.arraysMoved[i] == 0 && w.exclusiveAllowed(s, i) && w.chance(0.35) {
 			return w.adoptExclusive(s, i)
 		}
 	}

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -17,15 +16,21 @@ import (
 )
 
 // TestAccDialinWalk is a model-based, seeded, randomized walk through
-// configurations of both dial-in arrays, applied with real Terraform to the
-// emulator. Each step edits the configuration (per-route for_each resources
-// or the exclusive resource, beside unmanaged routes), maybe edits Daily out
-// of band first, maybe under injected faults, and applies. After each step
-// the apply succeeded (or failed as the model says, for user errors), Daily
-// holds exactly what the model says (unmanaged entries byte for byte, no hmac
-// changed unless the route was created anew or the configuration sent one),
-// the state agrees with Daily and holds no write-only secret, and the next
-// plan is empty. The walk model and the configuration it generates are in
+// configurations of both dial-in arrays and of Daily's config objects of
+// both types, applied with real Terraform to the emulator. Each step edits
+// the configuration (per-route for_each resources or the exclusive
+// resource, beside unmanaged routes; config resources beside unmanaged
+// objects), maybe edits Daily out of band first, maybe under injected
+// faults, and applies. After each step the apply succeeded (or failed as
+// the model says, for user errors), Daily holds exactly what the model says
+// (unmanaged entries and objects byte for byte, no hmac changed unless the
+// route was created anew or the configuration sent one, no object made
+// anew unless its resource was), the state agrees with Daily and holds no
+// write-only secret, and the next plan is empty.
+//
+// Each seed walks under readings of what Daily does not document
+// (walkOptions): config objects as the arrays' entries or a store of their
+// own, and a PUT without hmac keeping or rotating the secret. The walk model and the configuration it generates are in
 // walk_model_test.go and the files it names; walk_verify_test.go judges
 // each step.
 //
@@ -48,6 +53,7 @@ import (
 //	DAILY_WALK_STEPS=n   steps per walk (default 8)
 //	DAILY_WALK_SEEDS=n   number of seeds (default 3), from DAILY_WALK_SEED_BASE (default 1)
 //	DAILY_WALK_SKIP=a,b  debug aid: never make these moves (walkSkippable); all are on by default
+//	DAILY_EMULATOR_DIALIN_STORE, DAILY_EMULATOR_PUT_OMITTED_HMAC: every seed under this reading
 //
 // Skipping moves changes the walk a seed makes.
 func TestAccDialinWalk(t *testing.T) {
@@ -131,22 +137,23 @@ func newWalkRun(t *testing.T, seed uint64, ws walkSettings, env *accEnv, team st
 }
 
 func runWalk(t *testing.T, seed uint64, ws walkSettings) {
-	env := newAccEnv(t, emulator.Options{Seed: int64(seed)})
+	env := newAccEnv(t, walkOptions(seed))
 	env.RequireEmulator(t)
 	started := time.Now()
 	r := newWalkRun(t, seed, ws, env, "")
-	r.w = newWalker(seed, ws.skip, r.feat, seedNumbers(env.Emu, walkNumbers))
+	r.w = newWalker(seed, ws.skip, r.feat, r.shared(), seedNumbers(env.Emu, walkNumbers))
 	seedWalkEntries(r)
+	seedWalkObjects(r)
 	for n := 1; n <= ws.steps; n++ {
 		r.step(r.w.next(n))
 	}
 	r.destroy(ws.steps + 1)
 	if testing.Verbose() && len(ws.seeds) == 1 {
-		t.Logf("walk seed %d on %s:\n%s", seed, r.cli, strings.Join(r.log, "\n"))
+		t.Logf("walk seed %d (%s) on %s:\n%s", seed, r.emu.Readings(), r.cli, strings.Join(r.log, "\n"))
 	}
 	stats := r.emu.FaultStats()
-	t.Logf("walk seed %d: %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried; %d writes undone by the stale writer",
-		seed, ws.steps, time.Since(started).Round(time.Second), r.cli, stats.Failed, stats.Dropped, r.retries, r.emu.StaleWriterStats().Written)
+	t.Logf("walk seed %d (%s): %d steps and a destroy passed in %s on %s; faults injected: %d refused, %d answers lost; %d applies retried; %d writes undone by the stale writer",
+		seed, r.emu.Readings(), ws.steps, time.Since(started).Round(time.Second), r.cli, stats.Failed, stats.Dropped, r.retries, r.emu.StaleWriterStats().Written)
 }
 
 // describeCLI names the CLI the walk drives and the moves it leaves out.
@@ -172,45 +179,6 @@ func (r *walkRun) describeCLI(feat walkFeatures) string {
 	return desc
 }
 
-// seedWalkEntries puts the walks' unmanaged routes at Daily before step 1:
-// those of each configuration walking on the domain, in one write per array.
-func seedWalkEntries(runs ...*walkRun) {
-	emu := runs[0].emu
-	initial := make([][2][]map[string]any, len(runs))
-	for j, r := range runs {
-		initial[j] = r.w.initialEntries()
-	}
-	desc := make([][]string, len(runs))
-	for i, k := range walkKinds {
-		var raws []json.RawMessage
-		for j := range runs {
-			for _, e := range initial[j][i] {
-				raw, _ := json.Marshal(e)
-				raws = append(raws, raw)
-			}
-		}
-		if err := emu.SetDialinArray(k.array, raws); err != nil {
-			runs[0].t.Fatalf("walk seed %d: seeding %s: %v", runs[0].seed, k.array, err)
-		}
-		for _, raw := range emu.DialinArray(k.array) {
-			fields, _ := decodeFields(raw)
-			key := entryKeyOf(fields)
-			for j, r := range runs {
-				if r.owns == nil || r.owns(key) {
-					r.w.arrays[i].entries[key] = &walkEntry{fields: fields, raw: raw}
-					desc[j] = append(desc[j], fmt.Sprintf("%s %s", k.name, key))
-				}
-			}
-		}
-	}
-	for j, r := range runs {
-		if len(desc[j]) == 0 {
-			desc[j] = append(desc[j], "nothing")
-		}
-		r.log = append(r.log, " 0. unmanaged at Daily: "+strings.Join(desc[j], ", "))
-	}
-}
-
 func (r *walkRun) step(s *walkStep) {
 	r.t.Helper()
 	expected := r.prepare(s)
@@ -223,7 +191,7 @@ func (r *walkRun) step(s *walkStep) {
 // prepare makes step s up to its apply: the out-of-band edits, the
 // configuration, terraform import commands and the plan before the apply. It
 // returns what Daily must hold after the apply.
-func (r *walkRun) prepare(s *walkStep) [2]map[string]*walkEntry {
+func (r *walkRun) prepare(s *walkStep) walkExpected {
 	r.t.Helper()
 	r.log = append(r.log, fmt.Sprintf("%2d. %s", s.n, strings.Join(s.desc, "\n    ")))
 	for _, o := range s.oob {
@@ -231,10 +199,7 @@ func (r *walkRun) prepare(s *walkStep) [2]map[string]*walkEntry {
 			r.fail(s, "out-of-band edit: %v", err)
 		}
 	}
-	var expected [2]map[string]*walkEntry
-	for i := range walkKinds {
-		expected[i] = r.w.expect(s, i)
-	}
+	expected := r.w.expectAll(s)
 	r.config = walkConfig(r.provider, s.decl, s, r.w.feat.writeOnly)
 	r.wd.write(r.config)
 	for _, imp := range s.cli {
@@ -299,7 +264,7 @@ func (r *walkRun) calm(faulty bool, runs ...*walkRun) {
 }
 
 // settle judges step s once its apply has ended with err.
-func (r *walkRun) settle(s *walkStep, err error, expected [2]map[string]*walkEntry) {
+func (r *walkRun) settle(s *walkStep, err error, expected walkExpected) {
 	r.t.Helper()
 	decl := s.decl
 	switch {
@@ -313,59 +278,12 @@ func (r *walkRun) settle(s *walkStep, err error, expected [2]map[string]*walkEnt
 		// Back to the configuration before the user error: nothing changed.
 		for i, a := range r.w.arrays {
 			decl[i] = a.decl
-			expected[i] = map[string]*walkEntry{}
-			for key, e := range a.entries {
-				expected[i][key] = e.clone()
-			}
 		}
+		expected = r.w.unchanged()
 		r.config = walkConfig(r.provider, decl, nil, r.w.feat.writeOnly)
 		r.wd.write(r.config)
 	}
 	r.verify(s, expected, decl)
-}
-
-// outOfBand makes an edit as another writer would, and records the entry
-// as Daily then holds it.
-func (r *walkRun) outOfBand(o walkOOB) error {
-	a := r.w.arrays[o.array]
-	k := a.kind
-	switch o.op {
-	case "delete":
-		var keep []json.RawMessage
-		for _, raw := range r.emu.DialinArray(k.array) {
-			if fields, _ := decodeFields(raw); entryKeyOf(fields) != o.key {
-				keep = append(keep, raw)
-			}
-		}
-		if err := r.emu.SetDialinArray(k.array, keep); err != nil {
-			return err
-		}
-		delete(a.entries, o.key)
-		return nil
-	case "edit":
-		field := "name_prefix"
-		if k.secret {
-			field = "room_creation_api"
-		}
-		if !r.emu.MutateDialinEntry(k.array, o.key, func(e map[string]any) { e[field] = o.value }) {
-			return fmt.Errorf("%s has no entry %s to edit", k.array, o.key)
-		}
-	case "add":
-		raw, _ := json.Marshal(o.entry)
-		if err := r.emu.SetDialinArray(k.array, append(r.emu.DialinArray(k.array), raw)); err != nil {
-			return err
-		}
-	}
-	for _, raw := range r.emu.DialinArray(k.array) {
-		if fields, _ := decodeFields(raw); entryKeyOf(fields) == o.key {
-			e := &walkEntry{fields: fields}
-			if _, managed := a.decl.declares(k, o.key); !managed {
-				e.raw = raw
-			}
-			a.entries[o.key] = e
-		}
-	}
-	return nil
 }
 
 // destroy runs terraform destroy as the last step: only the unmanaged
@@ -377,13 +295,12 @@ func (r *walkRun) destroy(n int) {
 	r.settleDestroy(s, err, expected)
 }
 
-func (r *walkRun) prepareDestroy(n int) (*walkStep, [2]map[string]*walkEntry) {
+func (r *walkRun) prepareDestroy(n int) (*walkStep, walkExpected) {
 	s := &walkStep{n: n, desc: []string{"terraform destroy"}}
-	var expected [2]map[string]*walkEntry
 	for i := range walkKinds {
-		s.decl[i] = walkDecl{routes: map[string]*walkRoute{}}
-		expected[i] = r.w.expect(s, i)
+		s.decl[i] = walkDecl{}.clone()
 	}
+	expected := r.w.expectAll(s)
 	r.log = append(r.log, fmt.Sprintf("%2d. terraform destroy", n))
 	return s, expected
 }
@@ -396,7 +313,7 @@ func (r *walkRun) runDestroy() error {
 	return err
 }
 
-func (r *walkRun) settleDestroy(s *walkStep, err error, expected [2]map[string]*walkEntry) {
+func (r *walkRun) settleDestroy(s *walkStep, err error, expected walkExpected) {
 	r.t.Helper()
 	if err != nil {
 		r.fail(s, "terraform destroy failed:\n%s", tfError(err))

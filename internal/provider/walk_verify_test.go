@@ -13,10 +13,11 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
 
 // How the config walk (walk_test.go) judges a step: the plans, Daily's
@@ -40,14 +41,18 @@ func (r *walkRun) checkQuiet(s *walkStep) {
 }
 
 // verify checks Daily, the state and the next plan against the model.
-func (r *walkRun) verify(s *walkStep, expected [2]map[string]*walkEntry, decl [2]walkDecl) {
+func (r *walkRun) verify(s *walkStep, expected walkExpected, decl [2]walkDecl) {
 	r.t.Helper()
 	var errs []string
+	var arrays [2][]json.RawMessage
 	for i, k := range walkKinds {
 		mine, foreign := r.dailyArray(k.array)
+		arrays[i] = mine
 		errs = append(errs, foreign...)
-		errs = append(errs, r.w.check(i, expected[i], decl[i], mine)...)
 	}
+	objects, foreign := r.dailyObjects()
+	errs = append(errs, foreign...)
+	errs = append(errs, r.w.checkDaily(expected, decl, arrays, objects)...)
 	if len(errs) == 0 {
 		errs = append(errs, r.checkState()...)
 		errs = append(errs, r.checkSecretsOutOfState()...)
@@ -88,103 +93,26 @@ func (r *walkRun) dailyArray(array string) (mine []json.RawMessage, foreign []st
 	return mine, foreign
 }
 
-// checkState compares the state with Daily (the model has just learned it):
-// the same instances as the model, each with Daily's sip_uri and hmac (in
-// the exclusive resource's hmacs), but a null hmac where it is write-only;
-// a SIP-only route of an exclusive resource with the name_prefix its
-// configuration gives, null when left out.
-func (r *walkRun) checkState() []string {
-	st, err := r.wd.stateResources()
-	if err != nil {
-		return []string{fmt.Sprintf("terraform show: %v", err)}
+// dailyObjects are the config objects Daily lists, those of this walk's
+// keys only when another configuration walks beside it; foreign describes
+// the objects that are neither's.
+func (r *walkRun) dailyObjects() (mine []json.RawMessage, foreign []string) {
+	all := r.emu.DialinConfigs()
+	if r.owns == nil {
+		return all, nil
 	}
-	var errs []string
-	want := map[string]bool{}
-	same := func(addr, what string, got any, entry *walkEntry, field string) {
-		if d := entry.fields[field]; !reflect.DeepEqual(got, d) {
-			errs = append(errs, fmt.Sprintf("state %s %s = %v, Daily has %v", addr, what, got, d))
-		}
-	}
-	for _, a := range r.w.arrays {
-		k := a.kind
-		for addr, route := range a.decl.routes {
-			want[addr] = true
-			attrs, ok := st[addr]
-			if !ok {
-				errs = append(errs, "the state lacks "+addr)
-				continue
-			}
-			entry := a.entries[route.cfg.key()]
-			if attrs["id"] != route.cfg.key() {
-				errs = append(errs, fmt.Sprintf("state %s id = %v, want %s", addr, attrs["id"], route.cfg.key()))
-			}
-			if k.secret {
-				if c := route.cfg; c.woVersion != 0 {
-					if attrs["hmac"] != nil {
-						errs = append(errs, fmt.Sprintf("state %s hmac = %v, want null: the secret is write-only", addr, attrs["hmac"]))
-					}
-					if v := fmt.Sprint(attrs["hmac_wo_version"]); v != strconv.Itoa(c.woVersion) {
-						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want %d", addr, attrs["hmac_wo_version"], c.woVersion))
-					}
-				} else {
-					same(addr, "hmac", attrs["hmac"], entry, "hmac")
-					if attrs["hmac_wo_version"] != nil {
-						errs = append(errs, fmt.Sprintf("state %s hmac_wo_version = %v, want null", addr, attrs["hmac_wo_version"]))
-					}
-				}
-				if attrs["hmac_wo"] != nil {
-					errs = append(errs, fmt.Sprintf("state %s holds hmac_wo", addr))
-				}
-				same(addr, "sip_uri", attrs["sip_uri"], entry, "sip_uri")
-			}
-		}
-		if a.decl.excl == nil {
-			continue
-		}
-		addr := k.exclusive + ".all"
-		want[addr] = true
-		attrs, ok := st[addr]
-		if !ok {
-			errs = append(errs, "the state lacks "+addr)
-			continue
-		}
-		routes, _ := attrs["routes"].(map[string]any)
-		if got, exp := slices.Sorted(maps.Keys(routes)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
-			errs = append(errs, fmt.Sprintf("state %s has routes %v, want %v", addr, got, exp))
-			continue
-		}
-		for key, route := range routes {
-			routeAttrs, _ := route.(map[string]any)
-			var prefix any
-			if p := a.decl.excl[key].prefix; p != "" {
-				prefix = p
-			}
-			if routeAttrs["name_prefix"] != prefix {
-				errs = append(errs, fmt.Sprintf("state %s routes[%q].name_prefix = %v, the configuration %v", addr, key, routeAttrs["name_prefix"], prefix))
-			}
-		}
-		if !k.secret {
-			continue
-		}
-		sipURIs, _ := attrs["sip_uris"].(map[string]any)
-		for key := range a.decl.excl {
-			same(addr, fmt.Sprintf("sip_uris[%q]", key), sipURIs[key], a.entries[key], "sip_uri")
-		}
-		hmacs, _ := attrs["hmacs"].(map[string]any)
-		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {
-			errs = append(errs, fmt.Sprintf("state %s has hmacs for %v, want %v", addr, got, exp))
-			continue
-		}
-		for key, secret := range hmacs {
-			same(addr, fmt.Sprintf("hmacs[%q]", key), secret, a.entries[key], "hmac")
+	for _, raw := range all {
+		id, _, fields, err := objectOf(raw)
+		switch key := entryKeyOf(fields); {
+		case err != nil:
+			foreign = append(foreign, fmt.Sprintf("a config object Daily lists is not one: %s", raw))
+		case r.owns(key):
+			mine = append(mine, raw)
+		case !r.partner.owns(key):
+			foreign = append(foreign, fmt.Sprintf("Daily holds the config object %s (%s), which neither configuration has: %s", key, id, raw))
 		}
 	}
-	for _, addr := range slices.Sorted(maps.Keys(st)) {
-		if !want[addr] {
-			errs = append(errs, "the state holds "+addr+", which the model does not")
-		}
-	}
-	return errs
+	return mine, foreign
 }
 
 // checkSecretsOutOfState fails if the state file holds a write-only secret:
@@ -199,7 +127,7 @@ func (r *walkRun) checkSecretsOutOfState() []string {
 		return []string{err.Error()}
 	}
 	live := func(a *walkArray, key string) string {
-		if e, ok := a.entries[key]; ok {
+		if e := a.held(key); e != nil {
 			s, _ := e.fields["hmac"].(string)
 			return s
 		}
@@ -208,7 +136,7 @@ func (r *walkRun) checkSecretsOutOfState() []string {
 	stored := map[string]bool{}
 	var writeOnly []string
 	for _, a := range r.w.arrays {
-		for _, route := range a.decl.routes {
+		for _, route := range slices.Concat(slices.Collect(maps.Values(a.decl.routes)), slices.Collect(maps.Values(a.decl.configs))) {
 			if route.cfg.woVersion == 0 {
 				stored[live(a, route.cfg.key())] = true
 			} else {
@@ -272,10 +200,12 @@ func (r *walkRun) fail(s *walkStep, format string, args ...any) {
 	if r.team != "" {
 		which = fmt.Sprintf(" (configuration %s of two)", r.team)
 	}
-	fmt.Fprintf(&b, "walk seed %d failed at step %d%s on %s: %s\n\n", r.seed, s.n, which, r.cli, fmt.Sprintf(format, args...))
+	fmt.Fprintf(&b, "walk seed %d failed at step %d%s on %s (%s): %s\n\n", r.seed, s.n, which, r.cli, r.emu.Readings(), fmt.Sprintf(format, args...))
 	replay := fmt.Sprintf("DAILY_WALK_SEED=%d DAILY_WALK_STEPS=%d", r.seed, min(s.n, r.ws.steps))
-	if skip := os.Getenv("DAILY_WALK_SKIP"); skip != "" {
-		replay += " DAILY_WALK_SKIP=" + skip
+	for _, name := range []string{"DAILY_WALK_SKIP", emulator.EnvDialinStore, emulator.EnvPutOmittedHMAC, emulator.EnvPutSemantics, emulator.EnvSipURI, emulator.EnvSentSipURI} {
+		if v := os.Getenv(name); v != "" {
+			replay += " " + name + "=" + v
+		}
 	}
 	fmt.Fprintf(&b, "replay: %s TERRAFORM=%s make test\n    or: %s TF_ACC=1 TF_ACC_TERRAFORM_PATH=%s go test -count=1 -run '^%s$' ./internal/provider/\n\n",
 		replay, testCLI().path, replay, testCLI().path, r.test)

@@ -14,9 +14,12 @@ import (
 
 // walker generates a walk from a seed and keeps its model.
 type walker struct {
-	rng     *rand.Rand
-	skip    map[string]bool
-	feat    walkFeatures
+	rng  *rand.Rand
+	skip map[string]bool
+	feat walkFeatures
+	// shared: the reading where config objects are the arrays' entries
+	// (emulator.DialinStoreShared).
+	shared  bool
 	arrays  [2]*walkArray
 	numbers []string
 	sips    []string
@@ -40,13 +43,14 @@ type walkFeatures struct {
 var allWalkFeatures = walkFeatures{writeOnly: true, forget: true}
 
 // Move names DAILY_WALK_SKIP accepts. Skipping changes the walk a seed makes.
-var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs", "stale"}
+var walkSkippable = []string{"rename", "rename-moved", "renumber", "forget", "dup", "exclusive-add", "sip-noprefix", "import", "faults", "oob", "errors", "exclusive", "sip", "write-only", "hmacs", "stale", "config"}
 
-func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []string) *walker {
+func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, shared bool, numbers []string) *walker {
 	w := &walker{
 		rng:     rand.New(rand.NewPCG(seed, 0x77616c6b)),
 		skip:    skip,
 		feat:    feat,
+		shared:  shared,
 		numbers: numbers,
 		sips:    []string{"pbx-1", "pbx-2", "pbx-3"},
 		// Two: the apply's first write and the next, often the repair of
@@ -54,7 +58,7 @@ func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, numbers []s
 		maxStaleCopies: 2,
 	}
 	for i, k := range walkKinds {
-		w.arrays[i] = &walkArray{kind: k, entries: map[string]*walkEntry{}, decl: walkDecl{routes: map[string]*walkRoute{}}}
+		w.arrays[i] = &walkArray{kind: k, entries: map[string]*walkEntry{}, objects: map[string]*walkObject{}, decl: walkDecl{}.clone()}
 	}
 	return w
 }
@@ -125,10 +129,11 @@ func (w *walker) next(n int) *walkStep {
 		s.decl[i] = a.decl.clone()
 		s.moved[i] = map[string]string{}
 		s.forgotten[i] = map[string]bool{}
-		for key := range a.entries {
+		s.forgottenConfigs[i] = map[string]bool{}
+		for _, key := range slices.Concat(slices.Collect(maps.Keys(a.entries)), slices.Collect(maps.Keys(a.objects))) {
 			s.taken[key] = true
 		}
-		for _, r := range a.decl.routes {
+		for _, r := range slices.Concat(slices.Collect(maps.Values(a.decl.routes)), slices.Collect(maps.Values(a.decl.configs))) {
 			s.taken[r.cfg.key()] = true
 		}
 		for key := range a.decl.excl {
@@ -143,13 +148,19 @@ func (w *walker) next(n int) *walkStep {
 		moves = 2 + w.rng.IntN(2)
 	}
 	for made, tries := 0, 0; made < moves && tries < 30; tries++ {
-		if w.move(s, w.rng.IntN(2)) {
+		// On the config objects of a type, or else on its array.
+		i := w.rng.IntN(2)
+		if w.chance(0.4) && w.configMove(s, i) || w.move(s, i) {
 			made++
 		}
 	}
 	if n > 1 && !w.skip["oob"] && w.chance(0.35) {
 		for range 1 + w.rng.IntN(2) {
-			w.oobMove(s)
+			if i := w.rng.IntN(2); !w.skip["config"] && w.chance(0.4) {
+				w.oobObjectMove(s, i)
+			} else {
+				w.oobMove(s, i)
+			}
 		}
 	}
 	if !w.skip["faults"] && n > 1 && w.chance(0.25) {
@@ -160,7 +171,10 @@ func (w *walker) next(n int) *walkStep {
 	if len(s.desc) == 0 {
 		s.desc = append(s.desc, "no change: re-apply")
 	}
-	if !w.skip["stale"] && w.chance(0.3) {
+	// Under the shared reading a stale copy of an array written back after
+	// our write of an object of its type deletes or undoes the object; a
+	// deleted one is not made again (dialin.ObjectGoneError).
+	if !w.skip["stale"] && !(w.shared && s.objectWrites) && w.chance(0.3) {
 		s.stale = &walkStale{copies: 1 + w.rng.IntN(w.maxStaleCopies), delay: pick(w, walkStaleDelays)}
 		s.desc = append(s.desc, fmt.Sprintf("another writer: the apply's first %d writes undone, each by a stale copy of the array written back %s after it",
 			s.stale.copies, s.stale.delay))
