@@ -40,36 +40,17 @@ if [[ ${#clis[@]} -eq 0 ]]; then
 	clis=("$fallback")
 fi
 
+# shellcheck source=lib/run-table.sh
+. "$root/scripts/lib/run-table.sh"
+run_table_width=18
 logs=$root/bin/test-matrix
 mkdir -p "$logs"
-rows=()
-failed=0
 for cli in "${clis[@]}"; do
 	name=$(basename "$cli")
 	[[ $name == terraform ]] && name="terraform-$("$cli" version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
 	log=$logs/$name.log
 	echo "== $name ($cli): go test -race ./internal/provider/..., log in ${log#"$root"/}"
-	start=$(date +%s)
-	status=ok
-	TF_ACC=1 TF_ACC_TERRAFORM_PATH=$cli go test -race -count=1 -timeout 20m -v ./internal/provider/... >"$log" 2>&1 || status=FAIL
-	wall=$(($(date +%s) - start))
-	# Top-level tests only: subtests are indented.
-	passed=$(grep -c '^--- PASS: ' "$log" || true)
-	skipped=$(grep -c '^--- SKIP: ' "$log" || true)
-	fails=$(grep -c '^--- FAIL: ' "$log" || true)
-	if [[ $status == FAIL ]]; then
-		failed=1
-		grep -E '^--- FAIL: ' "$log" | sed 's/^/   /' || true
-		# The end of the log shows failures outside any test (build errors,
-		# a CLI terraform-plugin-testing cannot run) and panics.
-		grep -v '^=== ' "$log" | tail -n 12 | sed 's/^/   | /'
-	fi
-	row=$(printf '%-18s %4dm%02ds %7d %8d %7d  %s' "$name" $((wall / 60)) $((wall % 60)) "$passed" "$skipped" "$fails" "$status")
-	echo "$row"
-	rows+=("$row")
+	run_tests "$name" "$log" TF_ACC_TERRAFORM_PATH="$cli"
 done
-
-echo
-printf '%-18s %8s %7s %8s %7s\n' CLI wall passed skipped failed
-printf '%s\n' "${rows[@]}"
-exit "$failed"
+run_table_print CLI
+exit "$run_table_failed"

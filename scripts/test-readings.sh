@@ -36,34 +36,16 @@ each)
 	;;
 esac
 
+# shellcheck source=lib/run-table.sh
+. scripts/lib/run-table.sh
 logs=bin/test-readings
 mkdir -p "$logs"
-rows=()
-failed=0
 for run in "${runs[@]}"; do
 	read -r name readings <<<"$run"
 	log=$logs/$name.log
 	echo "== $name: $readings, log in $log"
-	start=$(date +%s)
-	status=ok
 	# shellcheck disable=SC2086 # readings is a list of NAME=value words
-	env $readings TF_ACC=1 TF_ACC_TERRAFORM_PATH="$terraform" \
-		go test -race -count=1 -timeout 20m -v ./internal/provider/... >"$log" 2>&1 || status=FAIL
-	wall=$(($(date +%s) - start))
-	passed=$(grep -c '^--- PASS: ' "$log" || true)
-	skipped=$(grep -c '^--- SKIP: ' "$log" || true)
-	fails=$(grep -c '^--- FAIL: ' "$log" || true)
-	if [[ $status == FAIL ]]; then
-		failed=1
-		grep -E '^--- FAIL: ' "$log" | sed 's/^/   /' || true
-		grep -v '^=== ' "$log" | tail -n 12 | sed 's/^/   | /'
-	fi
-	row=$(printf '%-16s %4dm%02ds %7d %8d %7d  %s' "$name" $((wall / 60)) $((wall % 60)) "$passed" "$skipped" "$fails" "$status")
-	echo "$row"
-	rows+=("$row")
+	run_tests "$name" "$log" $readings TF_ACC_TERRAFORM_PATH="$terraform"
 done
-
-echo
-printf '%-16s %8s %7s %8s %7s\n' READING wall passed skipped failed
-printf '%s\n' "${rows[@]}"
-exit "$failed"
+run_table_print READING
+exit "$run_table_failed"

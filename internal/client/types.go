@@ -47,15 +47,22 @@ type NumberSearch struct {
 
 // Query returns the criteria that are set as the endpoint's query parameters.
 func (s NumberSearch) Query() url.Values {
-	query := url.Values{}
-	for name, value := range map[string]string{
+	return queryOf(map[string]string{
 		"areacode":    s.Areacode,
 		"region":      s.Region,
 		"city":        s.City,
 		"contains":    s.Contains,
 		"starts_with": s.StartsWith,
 		"ends_with":   s.EndsWith,
-	} {
+	})
+}
+
+// queryOf is the query of the parameters that are set, less the empty
+// ones: the number search's criteria and the config list's filters are
+// optional, each sent only when set.
+func queryOf(params map[string]string) url.Values {
+	query := url.Values{}
+	for name, value := range params {
 		if value != "" {
 			query.Set(name, value)
 		}
@@ -136,17 +143,11 @@ type DialinConfigFilter struct {
 
 // Query returns the filters that are set as the endpoint's query parameters.
 func (f DialinConfigFilter) Query() url.Values {
-	query := url.Values{}
-	for name, value := range map[string]string{
+	return queryOf(map[string]string{
 		"phone_number":  f.PhoneNumber,
 		"phone_numbers": strings.Join(f.PhoneNumbers, ","),
 		"sip_username":  f.SIPUsername,
 		"name_prefix":   f.NamePrefix,
 		"type":          f.Type,
-	} {
-		if value != "" {
-			query.Set(name, value)
-		}
-	}
-	return query
+	})
 }

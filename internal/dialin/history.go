@@ -32,16 +32,24 @@ func newKeyHistory() *keyHistory {
 	return &keyHistory{claimed: map[arrayKey]bool{}, removed: map[arrayKey]Entry{}, objects: map[arrayKey]bool{}, deleting: map[arrayKey]int{}}
 }
 
-func (h *keyHistory) claim(k arrayKey) {
+func (h *keyHistory) claim(k arrayKey)          { h.mark(h.claimed, k) }
+func (h *keyHistory) isClaimed(k arrayKey) bool { return h.marked(h.claimed, k) }
+
+func (h *keyHistory) claimObject(k arrayKey)    { h.mark(h.objects, k) }
+func (h *keyHistory) hasObject(k arrayKey) bool { return h.marked(h.objects, k) }
+
+// mark adds k to set, one of the history's sets of keys (claimed,
+// objects), under the history's lock; marked reads it.
+func (h *keyHistory) mark(set map[arrayKey]bool, k arrayKey) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.claimed[k] = true
+	set[k] = true
 }
 
-func (h *keyHistory) isClaimed(k arrayKey) bool {
+func (h *keyHistory) marked(set map[arrayKey]bool, k arrayKey) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.claimed[k]
+	return set[k]
 }
 
 func (h *keyHistory) remove(k arrayKey, e Entry) {
@@ -75,16 +83,4 @@ func (h *keyHistory) isBeingDeleted(k arrayKey) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.deleting[k] > 0
-}
-
-func (h *keyHistory) claimObject(k arrayKey) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.objects[k] = true
-}
-
-func (h *keyHistory) hasObject(k arrayKey) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.objects[k]
 }

@@ -124,13 +124,35 @@ func (e *Emulator) objectIdentity(d *dialinEntry) string {
 }
 
 func (e *Emulator) getConfig(q request) response {
+	return e.onObject(q.param, objectResp)
+}
+
+// onObject answers a call on the object id with call's answer, under the
+// lock, or with the object's 404: a GET, PUT and DELETE of one object look
+// it up alike.
+func (e *Emulator) onObject(id string, call func(d *dialinEntry) response) response {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	d := e.object(q.param)
+	d := e.object(id)
 	if d == nil {
-		return configNotFound(q.param)
+		return configNotFound(id)
 	}
-	return objectResp(d)
+	return call(d)
+}
+
+// writeObject is onObject for a write of the object: a stale writer (see
+// Options.StaleWriter) copies its array before the write and, if write
+// succeeds, writes the copy back later.
+func (e *Emulator) writeObject(id string, write func(d *dialinEntry) (response, *apiError)) response {
+	return e.onObject(id, func(d *dialinEntry) response {
+		before := e.staleCopy(true, d.typ)
+		answer, err := write(d)
+		if err != nil {
+			return err.response()
+		}
+		e.staleWriteBack(before)
+		return answer
+	})
 }
 
 // configNotFound is the 404 of an unknown object; the type is [inferred].
@@ -143,18 +165,12 @@ func (e *Emulator) putConfig(q request) response {
 	if err != nil {
 		return err.response()
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	d := e.object(q.param)
-	if d == nil {
-		return configNotFound(q.param)
-	}
-	before := e.staleCopy(true, d.typ)
-	if err := e.updateObject(d, in); err != nil {
-		return err.response()
-	}
-	e.staleWriteBack(before)
-	return objectResp(d)
+	return e.writeObject(q.param, func(d *dialinEntry) (response, *apiError) {
+		if err := e.updateObject(d, in); err != nil {
+			return response{}, err
+		}
+		return objectResp(d), nil
+	})
 }
 
 // updateObject applies a PUT body to d under the PutSemantics and
@@ -212,17 +228,11 @@ func (e *Emulator) updateObject(d *dialinEntry, in map[string]any) *apiError {
 }
 
 func (e *Emulator) deleteConfig(q request) response {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	d := e.object(q.param)
-	if d == nil {
-		return configNotFound(q.param)
-	}
-	before := e.staleCopy(true, d.typ)
-	e.removeObject(d)
-	e.staleWriteBack(before)
-	// [inferred] the documented answer is {"status": "ok"}-like, its value unsure.
-	return jsonResp(http.StatusOK, map[string]string{"status": "ok"})
+	return e.writeObject(q.param, func(d *dialinEntry) (response, *apiError) {
+		e.removeObject(d)
+		// [inferred] the documented answer is {"status": "ok"}-like, its value unsure.
+		return jsonResp(http.StatusOK, map[string]string{"status": "ok"}), nil
+	})
 }
 
 // maxConfigPage is the list's page limit [doc]; larger limits are clamped

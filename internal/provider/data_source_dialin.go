@@ -43,13 +43,7 @@ func (d *dialinDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			Computed:            true,
 			MarkdownDescription: routesDoc,
 			NestedObject: dsschema.NestedAttributeObject{
-				Attributes: readOnlyAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{}),
-					func(a schema.StringAttribute) dsschema.Attribute {
-						return dsschema.StringAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-					},
-					func(a schema.SingleNestedAttribute, nested map[string]dsschema.Attribute) dsschema.Attribute {
-						return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
-					}),
+				Attributes: computedDataSourceAttributes(d.kind.routeAttributes(inRouteMap, map[string]schema.Attribute{})),
 			},
 		},
 	}
@@ -138,4 +132,16 @@ func readOnlyAttributes[A any](attrs map[string]schema.Attribute,
 		}
 	}
 	return out
+}
+
+// computedDataSourceAttributes are a route's resource attributes as a data
+// source's, all computed.
+func computedDataSourceAttributes(attrs map[string]schema.Attribute) map[string]dsschema.Attribute {
+	return readOnlyAttributes(attrs,
+		func(a schema.StringAttribute) dsschema.Attribute {
+			return dsschema.StringAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
+		},
+		func(a schema.SingleNestedAttribute, nested map[string]dsschema.Attribute) dsschema.Attribute {
+			return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
+		})
 }

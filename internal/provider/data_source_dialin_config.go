@@ -44,13 +44,7 @@ func (d *configDataSource) Metadata(_ context.Context, req datasource.MetadataRe
 }
 
 func (d *configDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	attrs := readOnlyAttributes(d.kind.routeAttributes(perRoute, map[string]schema.Attribute{}),
-		func(a schema.StringAttribute) dsschema.Attribute {
-			return dsschema.StringAttribute{Computed: true, Sensitive: a.Sensitive, MarkdownDescription: a.MarkdownDescription}
-		},
-		func(a schema.SingleNestedAttribute, nested map[string]dsschema.Attribute) dsschema.Attribute {
-			return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: a.MarkdownDescription, Attributes: nested}
-		})
+	attrs := computedDataSourceAttributes(d.kind.routeAttributes(perRoute, map[string]schema.Attribute{}))
 	lookups := "`" + attrID + "` or `" + attrPhoneNumber + "`"
 	attrs[attrID] = dsschema.StringAttribute{
 		Optional:            true,
@@ -180,11 +174,8 @@ func (d *configDataSource) find(ctx context.Context, id, number, prefix types.St
 		}
 		return client.DialinConfig{}, diags
 	}
-	obj, found, err := d.data.dialin.Object(ctx, id.ValueString())
-	switch {
-	case err != nil:
-		diags.AddError("Cannot read dial-in config", fmt.Sprintf("Reading the %s config object %s: %s", d.kind.array, id.ValueString(), err))
-	case !found:
+	obj, found, readDiags := d.kind.readObject(ctx, d.data.dialin, id.ValueString())
+	if diags.Append(readDiags...); !diags.HasError() && !found {
 		diags.AddAttributeError(path.Root(attrID), "Dial-in config not found", fmt.Sprintf("Daily holds no dial-in config object %s.", id.ValueString()))
 	}
 	return obj, diags

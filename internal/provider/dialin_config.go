@@ -127,6 +127,16 @@ func (k *arrayKind) objectIDOf(ctx context.Context, engine *dialin.Engine, key s
 	return "", diags
 }
 
+// readObject reads the config object id; found is false when Daily holds
+// none, which each caller answers in its own way.
+func (k *arrayKind) readObject(ctx context.Context, engine *dialin.Engine, id string) (obj client.DialinConfig, found bool, diags diag.Diagnostics) {
+	obj, found, err := engine.Object(ctx, id)
+	if err != nil {
+		diags.AddError("Cannot read dial-in config", fmt.Sprintf("Reading the %s config object %s: %s", k.array, id, err))
+	}
+	return obj, found, diags
+}
+
 // writeErrorDetail explains the engine's err for a write of the config
 // object with key: where another config holds its number and how to import
 // that one, or that another writer deleted it.

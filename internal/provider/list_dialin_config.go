@@ -3,15 +3,12 @@ package provider
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/client"
@@ -67,12 +64,8 @@ func (r *configListResource) ListResourceConfigSchema(_ context.Context, _ list.
 				"and a query of both must not find one route twice.",
 		},
 	}
-	if slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == attrRoomCreationAPI }) {
-		attrs[attrWebhookHost] = schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Only config objects whose `" + attrRoomCreationAPI + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
-			Validators:          []validator.String{hostValidator()},
-		}
+	if r.kind.hasWebhook() {
+		attrs[attrWebhookHost] = webhookHostListAttribute("config objects")
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every " + r.kind.array + " config object of Daily's `/domain-dialin-config` API, by id, whoever manages it; " +
@@ -86,13 +79,9 @@ func (r *configListResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *configListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var prefix, host types.String
 	var include types.Bool
-	diags := req.Config.GetAttribute(ctx, path.Root(attrNumberPrefix), &prefix)
+	filter, diags := r.kind.listFilterOf(ctx, req.Config)
 	diags.Append(req.Config.GetAttribute(ctx, path.Root(attrIncludeArrayEntries), &include)...)
-	if r.kind.sipOnly {
-		diags.Append(req.Config.GetAttribute(ctx, path.Root(attrWebhookHost), &host)...)
-	}
 	objects, readDiags := r.kind.objectsOfKind(ctx, r.data.dialin)
 	diags.Append(readDiags...)
 	var entries []dialin.Entry
@@ -106,27 +95,17 @@ func (r *configListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	objects = slices.DeleteFunc(objects, func(o client.DialinConfig) bool {
 		e, err := objectEntry(o)
-		switch {
-		case err != nil:
+		if err != nil {
 			return false // listed, to fail where it can say why
-		case shownByArray(e, entries):
-			return true
-		case !prefix.IsNull() && !strings.HasPrefix(e.Text(attrPhoneNumber), prefix.ValueString()):
-			return true // a SIP-only object has no number: any prefix excludes it
 		}
-		return !host.IsNull() && !strings.EqualFold(hostOf(e.Text(attrRoomCreationAPI)), host.ValueString())
+		return shownByArray(e, entries) || filter.excludes(e)
 	})
 	objects = atMost(objects, req.Limit)
 
 	stream.Results = func(push func(list.ListResult) bool) {
 		for _, o := range objects {
-			result := req.NewListResult(ctx)
-			result.DisplayName = objectKey(o)
-			result.Diagnostics.Append(setIdentity(ctx, result.Identity, configIdentity(o.ID))...)
-			if req.IncludeResource {
-				result.Diagnostics.Append(r.setResource(ctx, result.Resource, o)...)
-			}
-			if !push(result) {
+			state := func() (routeValues, diag.Diagnostics) { return r.kind.objectState(o, nil) }
+			if !push(r.kind.listResult(ctx, req, objectKey(o), configIdentity(o.ID), state)) {
 				return
 			}
 		}
@@ -141,22 +120,4 @@ func shownByArray(e dialin.Entry, entries []dialin.Entry) bool {
 	return slices.ContainsFunc(entries, func(a dialin.Entry) bool {
 		return a.Key() == e.Key() && (number != "" || a.Text(attrHMAC) == e.Text(attrHMAC))
 	})
-}
-
-// setResource sets a listed object's resource object as a Read of the
-// object imported by its identity sets its state, less the secret: terraform
-// query -json prints listed objects in full, sensitive values included.
-func (r *configListResource) setResource(ctx context.Context, listed *tfsdk.Resource, o client.DialinConfig) diag.Diagnostics {
-	values, diags := r.kind.objectState(o, nil)
-	if diags.HasError() {
-		return diags
-	}
-	if secret, ok := r.kind.secret(); ok {
-		values[secret.name] = types.StringNull()
-	}
-	object, diags := types.ObjectValue(attributeTypes(listed.Schema.Type()), values)
-	if diags.HasError() {
-		return diags
-	}
-	return listed.Set(ctx, object)
 }

@@ -3,18 +3,12 @@ package provider
 import (
 	"cmp"
 	"context"
-	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
@@ -56,12 +50,8 @@ func (r *routeListResource) ListResourceConfigSchema(_ context.Context, _ list.L
 	attrs := map[string]schema.Attribute{
 		attrNumberPrefix: numberPrefixListAttribute("routes"),
 	}
-	if r.hasWebhook() {
-		attrs[attrWebhookHost] = schema.StringAttribute{
-			Optional:            true,
-			MarkdownDescription: "Only routes whose `" + attrRoomCreationAPI + "` is on this host, e.g. `\"bots.example.com\"` (compared without case; the port does not count).",
-			Validators:          []validator.String{hostValidator()},
-		}
+	if r.kind.hasWebhook() {
+		attrs[attrWebhookHost] = webhookHostListAttribute("routes")
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Every entry of the domain's `" + r.kind.array + "` array, by " + keys + ", whoever manages it; for `terraform query` and bulk import. " +
@@ -75,11 +65,7 @@ func (r *routeListResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var prefix, host types.String
-	diags := req.Config.GetAttribute(ctx, path.Root(attrNumberPrefix), &prefix)
-	if r.hasWebhook() {
-		diags.Append(req.Config.GetAttribute(ctx, path.Root(attrWebhookHost), &host)...)
-	}
+	filter, diags := r.kind.listFilterOf(ctx, req.Config)
 	if diags.HasError() {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
@@ -92,13 +78,7 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 	}
 	total := len(entries)
 	entries, odd := r.kind.splitOdd(entries)
-	entries = slices.DeleteFunc(entries, func(e dialin.Entry) bool {
-		// A SIP-only route has no phone number, so any prefix excludes it.
-		if !prefix.IsNull() && !strings.HasPrefix(e.Text(attrPhoneNumber), prefix.ValueString()) {
-			return true
-		}
-		return !host.IsNull() && !strings.EqualFold(hostOf(e.Text(attrRoomCreationAPI)), host.ValueString())
-	})
+	entries = slices.DeleteFunc(entries, filter.excludes)
 	slices.SortFunc(entries, func(a, b dialin.Entry) int { return cmp.Compare(a.Key(), b.Key()) })
 	entries = atMost(entries, req.Limit)
 
@@ -112,48 +92,10 @@ func (r *routeListResource) List(ctx context.Context, req list.ListRequest, stre
 			}
 		}
 		for _, e := range entries {
-			result := req.NewListResult(ctx)
-			result.DisplayName = e.Key()
-			result.Diagnostics.Append(setIdentity(ctx, result.Identity, r.kind.routeIdentity(e.Key()))...)
-			if req.IncludeResource {
-				result.Diagnostics.Append(r.setResource(ctx, result.Resource, e)...)
-			}
-			if !push(result) {
+			state := func() (routeValues, diag.Diagnostics) { return r.kind.routeState(e, nil) }
+			if !push(r.kind.listResult(ctx, req, e.Key(), r.kind.routeIdentity(e.Key()), state)) {
 				return
 			}
 		}
 	}
-}
-
-// setResource sets a listed route's resource object as a Read of the route
-// imported by its identity sets its state, less the secret: terraform query
-// -json prints listed objects in full, sensitive values included. Generated
-// configuration never holds it, and the import reads it.
-func (r *routeListResource) setResource(ctx context.Context, listed *tfsdk.Resource, e dialin.Entry) diag.Diagnostics {
-	values, diags := r.kind.routeState(e, nil)
-	if diags.HasError() {
-		return diags
-	}
-	if secret, ok := r.kind.secret(); ok {
-		values[secret.name] = types.StringNull()
-	}
-	object, diags := types.ObjectValue(attributeTypes(listed.Schema.Type()), values)
-	if diags.HasError() {
-		return diags
-	}
-	return listed.Set(ctx, object)
-}
-
-// hasWebhook reports whether the array's routes lead to a webhook.
-func (r *routeListResource) hasWebhook() bool {
-	return slices.ContainsFunc(r.kind.fields(perRoute), func(f routeField) bool { return f.name == attrRoomCreationAPI })
-}
-
-// hostOf is the host of a URL, "" when it has none.
-func hostOf(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
 }

@@ -165,6 +165,22 @@ func (p *dailyProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ListResourceData = data
 }
 
+// dialinResource is what each resource of a dial-in array or config object
+// implements beyond a resource: identity and import, and plan-time checks.
+type dialinResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithIdentity
+	resource.ResourceWithImportState
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithValidateConfig
+}
+
+var (
+	_ dialinResource = &routeResource{}
+	_ dialinResource = &exclusiveResource{}
+	_ dialinResource = &configResource{}
+)
+
 func (p *dailyProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newPhoneNumberResource,

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -15,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -23,31 +23,23 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = &configResource{}
-	_ resource.ResourceWithIdentity       = &configResource{}
-	_ resource.ResourceWithImportState    = &configResource{}
-	_ resource.ResourceWithModifyPlan     = &configResource{}
-	_ resource.ResourceWithValidateConfig = &configResource{}
-)
-
 // newPinlessDialinConfigResource is the daily_pinless_dialin_config resource.
 func newPinlessDialinConfigResource() resource.Resource {
-	return &configResource{
+	return withStore(&configResource{
 		kind: pinlessKind,
 		description: "Routes incoming calls on one phone number (or one SIP interconnect) to your webhook: one pinless dial-in config object of Daily's " +
 			"`/domain-dialin-config` API. Each object is written on its own (one POST, PUT or DELETE), with no read-modify-write of the domain, " +
 			"so no other writer's change to another route can undo it.",
-	}
+	})
 }
 
 // newPinDialinConfigResource is the daily_pin_dialin_config resource.
 func newPinDialinConfigResource() resource.Resource {
-	return &configResource{
+	return withStore(&configResource{
 		kind: pinKind,
 		description: "Lets callers of one phone number join a room by its PIN: one PIN dial-in config object of Daily's `/domain-dialin-config` API. " +
 			"Each object is written on its own, with no read-modify-write of the domain.",
-	}
+	})
 }
 
 // configResource manages one dial-in config object. Its attributes are
@@ -57,7 +49,7 @@ func newPinDialinConfigResource() resource.Resource {
 type configResource struct {
 	kind        *arrayKind
 	description string
-	data        *providerData
+	routeStateResource
 }
 
 func (r *configResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -115,87 +107,63 @@ func (r *configResource) IdentitySchema(_ context.Context, _ resource.IdentitySc
 	}
 }
 
-func (r *configResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+// read returns the state of the config object whose state was prior, as Daily
+// holds it now; found is false when Daily no longer holds it.
+func (r *configResource) read(ctx context.Context, prior routeValues) (routeValues, bool, diag.Diagnostics) {
+	obj, found, diags := r.kind.readObject(ctx, r.data.dialin, prior.id())
+	if diags.HasError() || !found {
+		return nil, false, diags
+	}
+	state, stateDiags := r.kind.objectState(obj, prior)
+	return state, true, append(diags, stateDiags...)
 }
 
-func (r *configResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	values, diags := plannedValues(ctx, req.Plan, req.Config, nil)
-	resp.Diagnostics.Append(diags...)
+// write creates the planned config object, or updates it when prior, the
+// state before an update, is set, and returns the object's new state.
+func (r *configResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State) (routeValues, diag.Diagnostics) {
+	values, diags := plannedValues(ctx, plan, config, prior)
 	if diags.HasError() {
-		return
+		return nil, diags
 	}
 	key := values.key()
-	obj, err := r.data.dialin.CreateObject(ctx, r.kind.array, r.kind.spec(key, values))
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create dial-in config", writeErrorDetail(r.kind, key, err))
-		return
-	}
-	state, diags := r.kind.objectState(obj, values)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, state)...)
-	}
-}
-
-func (r *configResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var stored types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	prior := routeValues(stored.Attributes())
-	// Before anything else: even a read that finds the object gone must
-	// return an identity, and a state written without identities has none.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, configIdentity(prior.id()))...)
-	obj, found, err := r.data.dialin.Object(ctx, prior.id())
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot read dial-in config", fmt.Sprintf("Reading the %s config object %s: %s", r.kind.array, prior.id(), err))
-		return
-	}
-	if !found {
-		// Gone out of band: the next plan creates it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	state, diags := r.kind.objectState(obj, prior)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
-	}
-}
-
-// Update sends one PUT carrying every field and the secret (see
-// dialin.Engine.UpdateObject), unless only what Daily does not hold
-// changed (deletion_protection, a write-only secret's version back to null).
-func (r *configResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	values, diags := plannedValues(ctx, req.Plan, req.Config, &req.State)
-	resp.Diagnostics.Append(diags...)
-	var stored types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	prior := routeValues(stored.Attributes())
-	id, key := prior.id(), values.key()
 	spec := r.kind.spec(key, values)
-	obj, unchanged, diags := r.unchanged(ctx, spec, prior)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	if !unchanged {
+	var obj client.DialinConfig
+	if prior == nil {
 		var err error
-		if obj, err = r.data.dialin.UpdateObject(ctx, r.kind.array, id, spec); err != nil {
-			resp.Diagnostics.AddError("Cannot update dial-in config", writeErrorDetail(r.kind, key, err))
-			return
+		if obj, err = r.data.dialin.CreateObject(ctx, r.kind.array, spec); err != nil {
+			diags.AddError("Cannot create dial-in config", writeErrorDetail(r.kind, key, err))
+			return nil, diags
+		}
+	} else {
+		var updateDiags diag.Diagnostics
+		obj, updateDiags = r.update(ctx, *prior, key, spec)
+		if diags.Append(updateDiags...); diags.HasError() {
+			return nil, diags
 		}
 	}
-	state, diags := r.kind.objectState(obj, values)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(r.setState(ctx, &resp.State, resp.Identity, state)...)
+	state, stateDiags := r.kind.objectState(obj, values)
+	diags.Append(stateDiags...)
+	return state, diags
+}
+
+// update sends one PUT carrying every field and the secret (see
+// dialin.Engine.UpdateObject), unless only what Daily does not hold
+// changed (deletion_protection, a write-only secret's version back to
+// null), and returns the object as Daily holds it.
+func (r *configResource) update(ctx context.Context, state tfsdk.State, key string, spec dialin.RouteSpec) (client.DialinConfig, diag.Diagnostics) {
+	prior, diags := routeValuesOf(ctx, state)
+	if diags.HasError() {
+		return client.DialinConfig{}, diags
 	}
+	obj, unchanged, readDiags := r.unchanged(ctx, spec, prior)
+	if diags.Append(readDiags...); diags.HasError() || unchanged {
+		return obj, diags
+	}
+	obj, err := r.data.dialin.UpdateObject(ctx, r.kind.array, prior.id(), spec)
+	if err != nil {
+		diags.AddError("Cannot update dial-in config", writeErrorDetail(r.kind, key, err))
+	}
+	return obj, diags
 }
 
 // unchanged reports whether spec asks for nothing that the prior state
@@ -205,11 +173,8 @@ func (r *configResource) unchanged(ctx context.Context, spec dialin.RouteSpec, p
 	if !maps.EqualFunc(spec.Set, held.Set, func(a, b json.RawMessage) bool { return bytes.Equal(a, b) }) {
 		return obj, false, diags
 	}
-	obj, found, err := r.data.dialin.Object(ctx, prior.id())
-	switch {
-	case err != nil:
-		diags.AddError("Cannot read dial-in config", fmt.Sprintf("Reading the %s config object %s: %s", r.kind.array, prior.id(), err))
-	case !found:
+	obj, found, diags := r.kind.readObject(ctx, r.data.dialin, prior.id())
+	if !diags.HasError() && !found {
 		diags.AddError("Cannot update dial-in config", fmt.Sprintf(
 			"The %s config object %s (%s) is gone: another writer deleted it since the plan. Run terraform apply again to create it anew.",
 			r.kind.array, prior.id(), prior.key()))
@@ -218,16 +183,8 @@ func (r *configResource) unchanged(ctx context.Context, spec dialin.RouteSpec, p
 }
 
 func (r *configResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var stored types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	values := routeValues(stored.Attributes())
-	// ModifyPlan refuses the plan already; a -replace or a taint is
-	// planned without asking it.
-	if values.deletionProtected() {
-		r.protection(values).refuseDelete(&resp.Diagnostics)
+	values, ok := valuesToDelete(ctx, req, resp, r.protection)
+	if !ok {
 		return
 	}
 	key := values.key()
@@ -246,15 +203,8 @@ func (r *configResource) ImportState(ctx context.Context, req resource.ImportSta
 		id = fromIdentity.ValueString()
 	}
 	if strings.HasPrefix(id, "+") || strings.HasPrefix(id, dialin.SIPKeyPrefix) {
-		var check validator.StringResponse
-		r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{Path: path.Root(attrID), ConfigValue: types.StringValue(id)}, &check)
-		if check.Diagnostics.HasError() {
-			hint := ""
-			if r.kind.sipOnly {
-				hint = ", or a SIP-only one by sip:<name_prefix>"
-			}
-			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("Import a %s config object by its id, or by the phone number it holds in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.array, hint, id))
+		howTo := fmt.Sprintf("Import a %s config object by its id, or by the phone number it holds", r.kind.array)
+		if !r.kind.validImportKey(ctx, id, howTo, "a SIP-only one", &resp.Diagnostics) {
 			return
 		}
 		var diags diag.Diagnostics
@@ -272,22 +222,7 @@ func (r *configResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, configIdentity(id))...)
 }
 
-// setState sets the state to a config just written, and the identity to its id.
-func (r *configResource) setState(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, values routeValues) diag.Diagnostics {
-	diags := values.set(ctx, state)
-	diags.Append(setIdentity(ctx, identity, configIdentity(values.id()))...)
-	return diags
-}
-
-// plannedValues are a config's planned values with the write-only secret
-// to send, if any (see routeValues.withWriteOnlySecret).
-func plannedValues(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, prior *tfsdk.State) (routeValues, diag.Diagnostics) {
-	var planned types.Object
-	diags := plan.Get(ctx, &planned)
-	if diags.HasError() {
-		return nil, diags
-	}
-	values, secretDiags := routeValues(planned.Attributes()).withWriteOnlySecret(ctx, config, prior)
-	diags.Append(secretDiags...)
-	return values, diags
+// identityOf is the identity of the config object whose state is values.
+func (r *configResource) identityOf(values routeValues) map[string]attr.Value {
+	return configIdentity(values.id())
 }

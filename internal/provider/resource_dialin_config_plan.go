@@ -6,7 +6,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 // ValidateConfig refuses a pinless config with neither phone_number nor
@@ -20,26 +19,15 @@ func (r *configResource) ValidateConfig(ctx context.Context, req resource.Valida
 // key that another resource of this configuration declares too, of this
 // type or of a route type: Daily keeps one dial-in config per number.
 func (r *configResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var prior routeValues
-	if !req.State.Raw.IsNull() {
-		var stored types.Object
-		resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-		prior = routeValues(stored.Attributes())
+	prior, values, ok := modifyPlanValues(ctx, req, resp)
+	if !ok {
+		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if values == nil {
 		if prior.deletionProtected() {
 			r.protection(prior).refusePlan("destroys", path.Empty(), &resp.Diagnostics)
 		}
 		return
-	}
-	var planned types.Object
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	values := routeValues(planned.Attributes())
-	if values.writeOnlySecret() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if prior != nil {
 		if attribute, replaced := replacedBy(prior, values); replaced && prior.deletionProtected() {
@@ -49,10 +37,7 @@ func (r *configResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if r.data == nil {
 		return // not configured yet
 	}
-	identity := attrPhoneNumber
-	if values[identity].IsNull() {
-		identity = attrNamePrefix
-	}
+	identity := values.identityAttribute()
 	if values[identity].IsUnknown() {
 		return // known when the apply plans it again
 	}

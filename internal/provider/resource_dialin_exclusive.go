@@ -22,14 +22,6 @@ import (
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = &exclusiveResource{}
-	_ resource.ResourceWithIdentity       = &exclusiveResource{}
-	_ resource.ResourceWithImportState    = &exclusiveResource{}
-	_ resource.ResourceWithModifyPlan     = &exclusiveResource{}
-	_ resource.ResourceWithValidateConfig = &exclusiveResource{}
-)
-
 // newPinlessDialinResource is the daily_pinless_dialin resource.
 func newPinlessDialinResource() resource.Resource {
 	return &exclusiveResource{

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,37 +17,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/dialin"
 )
 
-var (
-	_ resource.ResourceWithConfigure      = &routeResource{}
-	_ resource.ResourceWithIdentity       = &routeResource{}
-	_ resource.ResourceWithImportState    = &routeResource{}
-	_ resource.ResourceWithModifyPlan     = &routeResource{}
-	_ resource.ResourceWithValidateConfig = &routeResource{}
-)
-
 // newPinlessDialinRouteResource is the daily_pinless_dialin_route resource.
 func newPinlessDialinRouteResource() resource.Resource {
-	return &routeResource{
+	return withStore(&routeResource{
 		kind:     pinlessKind,
 		typeName: "pinless_dialin_route",
 		description: "Routes incoming calls on one phone number (or one SIP interconnect) to your webhook: one entry of the domain's `pinless_dialin` array. " +
 			"Every other entry of the array, including its `hmac`, is left exactly as it is, however many of these resources are applied at once.",
-	}
+	})
 }
 
 // newPinDialinRouteResource is the daily_pin_dialin_route resource.
 func newPinDialinRouteResource() resource.Resource {
-	return &routeResource{
+	return withStore(&routeResource{
 		kind:     pinKind,
 		typeName: "pin_dialin_route",
 		description: "Lets callers of one phone number join a room by its PIN: one entry of the domain's `pin_dialin` array. " +
 			"Every other entry of the array is left exactly as it is.",
-	}
+	})
 }
 
 // routeResource manages one entry of a dial-in array and leaves every other
@@ -57,7 +49,7 @@ type routeResource struct {
 	kind        *arrayKind
 	typeName    string
 	description string
-	data        *providerData
+	routeStateResource
 }
 
 func (r *routeResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -131,67 +123,23 @@ func (r *routeResource) IdentitySchema(_ context.Context, _ resource.IdentitySch
 	resp.IdentitySchema = identityschema.Schema{Attributes: attrs}
 }
 
-func (r *routeResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *routeResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	written, diags := r.write(ctx, req.Plan, req.Config, nil)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
+// read returns the state of the route whose state was prior, as Daily
+// holds it now; found is false when Daily no longer holds it.
+func (r *routeResource) read(ctx context.Context, prior routeValues) (routeValues, bool, diag.Diagnostics) {
+	entry, found, diags := r.kind.readRoute(ctx, r.data.dialin, prior.id())
+	if diags.HasError() || !found {
+		return nil, false, diags
 	}
-}
-
-func (r *routeResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var stored types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	prior := routeValues(stored.Attributes())
-	key := prior.id()
-	// Before anything else: a state written by a Terraform without
-	// identities has none, and even a read that finds the route gone must
-	// return one.
-	resp.Diagnostics.Append(setIdentity(ctx, resp.Identity, r.kind.routeIdentity(key))...)
-	entry, found, diags := r.kind.readRoute(ctx, r.data.dialin, key)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	if !found {
-		// Gone out of band: the next plan creates it again.
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	state, diags := r.kind.routeState(entry, prior)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(state.set(ctx, &resp.State)...)
-	}
-}
-
-func (r *routeResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	written, diags := r.write(ctx, req.Plan, req.Config, &req.State)
-	resp.Diagnostics.Append(diags...)
-	if !diags.HasError() {
-		resp.Diagnostics.Append(r.setWritten(ctx, &resp.State, resp.Identity, written)...)
-	}
+	state, stateDiags := r.kind.routeState(entry, prior)
+	return state, true, append(diags, stateDiags...)
 }
 
 func (r *routeResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state types.Object
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	prior, ok := valuesToDelete(ctx, req, resp, r.protection)
+	if !ok {
 		return
 	}
-	prior := routeValues(state.Attributes())
 	key := prior.id()
-	if prior.deletionProtected() {
-		r.protection(prior).refuseDelete(&resp.Diagnostics)
-		return
-	}
 	err := r.data.dialin.Delete(ctx, r.kind.array, key)
 	switch {
 	case errors.As(err, new(*dialin.AmbiguousKeyError)):
@@ -220,17 +168,8 @@ func (r *routeResource) ImportState(ctx context.Context, req resource.ImportStat
 			return
 		}
 	}
-	var check validator.StringResponse
-	r.kind.routeKeyValidator().ValidateString(ctx, validator.StringRequest{
-		Path: path.Root(attrID), ConfigValue: types.StringValue(key),
-	}, &check)
-	if check.Diagnostics.HasError() {
-		hint := ""
-		if r.kind.sipOnly {
-			hint = ", or a SIP-only route by sip:<name_prefix>"
-		}
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Import a %s by its phone number in E.164 form (e.g. +14155550123)%s; got %q.", r.kind.noun, hint, key))
+	howTo := fmt.Sprintf("Import a %s by its phone number", r.kind.noun)
+	if !r.kind.validImportKey(ctx, key, howTo, "a SIP-only route", &resp.Diagnostics) {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attrID), key)...)
@@ -246,13 +185,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	if prior != nil {
 		put, verb = r.data.dialin.Put, "update"
 	}
-	var planned types.Object
-	diags := plan.Get(ctx, &planned)
-	if diags.HasError() {
-		return nil, diags
-	}
-	values, secretDiags := routeValues(planned.Attributes()).withWriteOnlySecret(ctx, config, prior)
-	diags.Append(secretDiags...)
+	values, diags := plannedValues(ctx, plan, config, prior)
 	if diags.HasError() {
 		return nil, diags
 	}
@@ -275,10 +208,7 @@ func (r *routeResource) write(ctx context.Context, plan tfsdk.Plan, config tfsdk
 	return state, diags
 }
 
-// setWritten sets the state to a route just written, and the identity to
-// the route's.
-func (r *routeResource) setWritten(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, written routeValues) diag.Diagnostics {
-	diags := written.set(ctx, state)
-	diags.Append(setIdentity(ctx, identity, r.kind.routeIdentity(written.id()))...)
-	return diags
+// identityOf is the identity of the route whose state is values.
+func (r *routeResource) identityOf(values routeValues) map[string]attr.Value {
+	return r.kind.routeIdentity(values.id())
 }

@@ -30,27 +30,13 @@ func (r *routeResource) ValidateConfig(ctx context.Context, req resource.Validat
 // too: Daily keeps one entry per number, and two resources holding it would
 // undo each other's changes, or remove each other's route when either is destroyed.
 func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var prior routeValues // nil for a route to create
-	if !req.State.Raw.IsNull() {
-		var stored types.Object
-		resp.Diagnostics.Append(req.State.Get(ctx, &stored)...)
-		prior = routeValues(stored.Attributes())
-	}
-	if resp.Diagnostics.HasError() {
+	prior, values, ok := modifyPlanValues(ctx, req, resp)
+	if !ok {
 		return
 	}
-	if req.Plan.Raw.IsNull() {
+	if values == nil {
 		r.planRemoval(prior, "destroys", &resp.Diagnostics)
 		return
-	}
-	var planned types.Object
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &planned)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	values := routeValues(planned.Attributes())
-	if values.writeOnlySecret() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attrHMAC), types.StringNull())...)
 	}
 	if replaced := replacing(prior, values); len(replaced) > 0 {
 		// The replacement is a new route, under another key: the old one goes.
@@ -62,10 +48,7 @@ func (r *routeResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if r.data == nil {
 		return // not configured yet
 	}
-	identity := attrPhoneNumber
-	if values[identity].IsNull() {
-		identity = attrNamePrefix
-	}
+	identity := values.identityAttribute()
 	known := !values[identity].IsUnknown()
 	declared := declaration{typeName: "daily_" + r.typeName, description: r.describe(values), existing: prior != nil, config: req.Config.Raw.String()}
 	// The array is known even while the key is not.

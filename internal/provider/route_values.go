@@ -38,6 +38,15 @@ func (v routeValues) key() string {
 	return dialin.RouteKey(v.phoneNumber().ValueString(), v.namePrefix().ValueString())
 }
 
+// identityAttribute is the attribute that identifies the route in its
+// configuration: phone_number, or name_prefix for a SIP-only route.
+func (v routeValues) identityAttribute() string {
+	if v.phoneNumber().IsNull() {
+		return attrNamePrefix
+	}
+	return attrPhoneNumber
+}
+
 // id is the key a per-route resource's state records. Read and Delete go by
 // it: the state of a route just imported holds nothing else.
 func (v routeValues) id() string {
