@@ -174,7 +174,7 @@ func (w *walker) next(n int) *walkStep {
 	// Under the shared reading a stale copy of an array written back after
 	// our write of an object of its type deletes or undoes the object; a
 	// deleted one is not made again (dialin.ObjectGoneError).
-	if !w.skip["stale"] && !(w.shared && s.objectWrites) && w.chance(0.3) {
+	if !w.skip["stale"] && (!w.shared || !s.objectWrites) && w.chance(0.3) {
 		s.stale = &walkStale{copies: 1 + w.rng.IntN(w.maxStaleCopies), delay: pick(w, walkStaleDelays)}
 		s.desc = append(s.desc, fmt.Sprintf("another writer: the apply's first %d writes undone, each by a stale copy of the array written back %s after it",
 			s.stale.copies, s.stale.delay))
