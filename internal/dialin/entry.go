@@ -47,9 +47,9 @@ func newEntry(fields map[string]json.RawMessage) Entry {
 // ignores or refuses one sent is not documented.
 var readOnlyFields = []string{"sip_uri"}
 
-// sendable is the entry as a write sends it: exactly as Daily holds it, less
+// Sendable is the entry as a write sends it: exactly as Daily holds it, less
 // the read-only fields.
-func (e Entry) sendable() json.RawMessage {
+func (e Entry) Sendable() json.RawMessage {
 	if !slices.ContainsFunc(readOnlyFields, func(f string) bool { _, ok := e.Fields[f]; return ok }) {
 		return e.Raw
 	}

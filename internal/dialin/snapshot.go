@@ -96,7 +96,7 @@ func (s snapshot) changedSince(before snapshot) map[string][]json.RawMessage {
 		}
 		raws := make([]json.RawMessage, len(entries))
 		for i, en := range entries {
-			raws[i] = en.sendable()
+			raws[i] = en.Sendable()
 		}
 		changed[array] = raws
 	}

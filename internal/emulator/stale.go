@@ -9,8 +9,8 @@ import (
 // dashboard tab that read the arrays before a client's write and saves its
 // copy after it: after a client's write it takes the arrays that write
 // touched as they were just before it, and Delay later writes that copy back
-// under the rules of POST / (hmacs included, so nothing rotates), undoing
-// the write.
+// under the rules of POST / (hmacs included, so nothing rotates; sip_uri left
+// out, as a writer must that Daily may refuse it from), undoing the write.
 type StaleWriter struct {
 	Delay time.Duration // wall time from the client's write to the copy written back
 	// Copies is how many client writes in a row it undoes, one copy each;
@@ -79,11 +79,16 @@ func (e *Emulator) staleCopy(objectWrite bool, arrays ...string) map[string]any 
 	props := map[string]any{}
 	for _, name := range arrays {
 		// A copy through JSON: later edits of the stored entries must not reach it.
-		var entries []any
+		var entries []map[string]any
 		if err := decodeJSON(jsonResp(http.StatusOK, arrayFields(*e.array(name))).body, &entries); err != nil {
 			panic("emulator: copying " + name + ": " + err.Error())
 		}
-		props[name] = entries
+		list := make([]any, len(entries))
+		for i, entry := range entries {
+			delete(entry, "sip_uri") // read-only: refused under SentSipURIRefuse
+			list[i] = entry
+		}
+		props[name] = list
 	}
 	return props
 }

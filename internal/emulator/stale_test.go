@@ -72,6 +72,25 @@ func TestStaleWriterUndoesAWrite(t *testing.T) {
 	}
 }
 
+// A copy leaves sip_uri out, as another writer must when Daily refuses it
+// (SentSipURIRefuse): it is written back, not refused.
+func TestStaleWriterCopyWithoutSipURI(t *testing.T) {
+	e := New(Options{SentSipURI: SentSipURIRefuse})
+	defer e.Close()
+	n := buy(t, e, 2)
+	post(t, e, `{"pinless_dialin":[`+pinlessEntry(n[0], "https://h.example/a", "")+`]}`)
+	before := rawArray(e, PinlessDialin)
+
+	e.SetStaleWriter(StaleWriter{Delay: 10 * time.Millisecond, Copies: 1})
+	post(t, e, `{"pinless_dialin":[`+pinlessEntry(n[1], "https://h.example/b", "")+`]}`)
+	if s := waitStale(t, e); s.Written != 1 || s.Refused != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+	if got := rawArray(e, PinlessDialin); got != before {
+		t.Fatalf("not undone:\n got %s\nwant %s", got, before)
+	}
+}
+
 // Four writes in a row are undone, each by a copy of the arrays just before
 // it; its own copies never trigger it.
 func TestStaleWriterCopiesInARow(t *testing.T) {

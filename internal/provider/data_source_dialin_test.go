@@ -25,7 +25,7 @@ func TestAccPinlessDialinDataSource_hmacsOnlyWhenAsked(t *testing.T) {
 		entries = append(entries, json.RawMessage(fmt.Sprintf(
 			`{"phone_number":%q,"room_creation_api":"https://hooks.example.test/%d","hmac":%q}`, n, i, secrets[i])))
 	}
-	if err := store.SetDialinArray(client.PinlessDialin, entries); err != nil {
+	if err := setArray(store, client.PinlessDialin, entries); err != nil {
 		t.Fatal(err)
 	}
 	before := store.DialinArray(client.PinlessDialin)

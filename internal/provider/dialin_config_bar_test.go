@@ -237,7 +237,7 @@ func (r *barRun) seed() {
 	t, arrays, store := r.t, r.env.Dialin(r.t), r.env.Objects(r.t)
 	r.numbers = r.env.Numbers(t, 12)
 	seedUnmanagedRoutes(t, arrays, r.numbers[3], r.numbers[4])
-	if err := arrays.SetDialinArray(client.PinDialin, []json.RawMessage{
+	if err := setArray(arrays, client.PinDialin, []json.RawMessage{
 		json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"name_prefix":"unmanaged-pin"}`, r.numbers[5])),
 	}); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func askReadings(t *testing.T, env *accEnv) {
 		inArray(arrays, client.PinlessDialin, numbers[0]))
 
 	route := json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://readings.example/route","hmac":%q}`, numbers[1], secret))
-	if err := arrays.SetDialinArray(client.PinlessDialin, append(arrays.DialinArray(client.PinlessDialin), route)); err != nil {
+	if err := setArray(arrays, client.PinlessDialin, append(arrays.DialinArray(client.PinlessDialin), route)); err != nil {
 		t.Fatalf("adding an array route: %v", err)
 	}
 	_, listed := objectByKey(t, store, client.PinlessDialin, numbers[1])
@@ -66,7 +66,7 @@ func askReadings(t *testing.T, env *accEnv) {
 
 	// A whole-array POST that leaves the object's number out.
 	others := slices.DeleteFunc(arrays.DialinArray(client.PinlessDialin), func(raw json.RawMessage) bool { return keyOf(raw) == numbers[0] })
-	if err := arrays.SetDialinArray(client.PinlessDialin, others); err != nil {
+	if err := setArray(arrays, client.PinlessDialin, others); err != nil {
 		t.Fatalf("a whole-array POST without the object: %v", err)
 	}
 	_, kept := objectByKey(t, store, client.PinlessDialin, numbers[0])
@@ -78,7 +78,7 @@ func askReadings(t *testing.T, env *accEnv) {
 	}
 	entries := slices.DeleteFunc(arrays.DialinArray(client.PinlessDialin), func(raw json.RawMessage) bool { return keyOf(raw) == numbers[0] })
 	entry := json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://readings.example/entry","hmac":%q}`, numbers[0], secret))
-	err := arrays.SetDialinArray(client.PinlessDialin, append(entries, entry))
+	err := setArray(arrays, client.PinlessDialin, append(entries, entry))
 	t.Logf("an array entry on a number an object holds: Daily answered %v", err)
 	predict(t, env, "a whole-array POST with an entry on a number an object holds",
 		"is accepted: it rewrites the object", "is refused: one dial-in config per number", err == nil)

@@ -86,12 +86,27 @@ func (l liveDialin) MutateDialinEntry(array, key string, fn func(entry map[strin
 		}
 		fn(m)
 		entries[i], _ = json.Marshal(m)
-		if err := l.SetDialinArray(array, entries); err != nil {
+		if err := setArray(l, array, entries); err != nil {
 			l.t.Fatal(err)
 		}
 		return true
 	}
 	return false
+}
+
+// setArray writes a dial-in array out of band as another writer of Daily
+// could: entries read back from Daily go without their read-only fields,
+// which Daily may refuse (emulator.SentSipURI) [inferred]. Every test's
+// out-of-band array write goes through it.
+func setArray(store dialinStore, array string, entries []json.RawMessage) error {
+	sent := make([]json.RawMessage, len(entries))
+	for i, raw := range entries {
+		sent[i] = raw
+		if entry, err := dialin.ParseEntry(raw); err == nil {
+			sent[i] = entry.Sendable()
+		}
+	}
+	return store.SetDialinArray(array, sent)
 }
 
 // seedNumbers makes the emulator's domain own n numbers, +14155550000 and
@@ -122,7 +137,7 @@ func seedUnmanagedRoutes(t *testing.T, emu dialinStore, numbers ...string) []jso
 		entries[i] = json.RawMessage(fmt.Sprintf(
 			`{"phone_number":%q,"room_creation_api":"https://unmanaged.example/hook","hmac":"dW5tYW5hZ2VkLXNlY3JldA=="%s}`, n, extra))
 	}
-	if err := emu.SetDialinArray(client.PinlessDialin, entries); err != nil {
+	if err := setArray(emu, client.PinlessDialin, entries); err != nil {
 		t.Fatal(err)
 	}
 	return emu.DialinArray(client.PinlessDialin)

@@ -152,7 +152,7 @@ func TestAccPinlessDialinRoute_writeOnlyHMAC(t *testing.T) {
 			{
 				// Drift: the route deleted out of band is created again, with the secret.
 				PreConfig: func() {
-					if err := emu.SetDialinArray(client.PinlessDialin, unmanaged); err != nil {
+					if err := setArray(emu, client.PinlessDialin, unmanaged); err != nil {
 						t.Fatal(err)
 					}
 				},

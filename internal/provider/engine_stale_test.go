@@ -57,7 +57,7 @@ func newStaleRig(t *testing.T, entries ...string) *staleRig {
 	for _, e := range entries {
 		raws = append(raws, json.RawMessage(e))
 	}
-	if err := emu.SetDialinArray(client.PinlessDialin, raws); err != nil {
+	if err := setArray(emu, client.PinlessDialin, raws); err != nil {
 		t.Fatal(err)
 	}
 	c, err := client.New(client.Config{BaseURL: srv.URL + "/v1", APIKey: emu.APIKey()})

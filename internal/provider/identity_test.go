@@ -148,7 +148,7 @@ resource "daily_pin_dialin_route" "meetings" {
 			{
 				PreConfig: func() {
 					for _, array := range []string{client.PinlessDialin, client.PinDialin} {
-						if err := emu.SetDialinArray(array, nil); err != nil {
+						if err := setArray(emu, array, nil); err != nil {
 							t.Fatal(err)
 						}
 					}

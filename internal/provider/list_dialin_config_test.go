@@ -27,7 +27,7 @@ func TestAccDialinConfigListResources_query(t *testing.T) {
 		env.RequireEmulator(t)
 		store, arrays := env.Objects(t), env.Dialin(t)
 		numbers := env.Numbers(t, 4)
-		if err := arrays.SetDialinArray(client.PinlessDialin, []json.RawMessage{
+		if err := setArray(arrays, client.PinlessDialin, []json.RawMessage{
 			json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://bots.example.com/route","hmac":"cm91dGUtc2VjcmV0"}`, numbers[0])),
 			json.RawMessage(`{"name_prefix":"office-pbx","room_creation_api":"https://bots.example.com/sip","hmac":"cGJ4LXNlY3JldA=="}`),
 		}); err != nil {

@@ -26,13 +26,13 @@ func TestAccListResources_adoptRoutesAndObjects(t *testing.T) {
 		wd.require(listResources)
 		arrays, store := env.Dialin(t), env.Objects(t)
 		numbers := env.Numbers(t, 6)
-		if err := arrays.SetDialinArray(client.PinlessDialin, []json.RawMessage{
+		if err := setArray(arrays, client.PinlessDialin, []json.RawMessage{
 			json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://bots.example.com/daily/dialin","hmac":"cm91dGUtc2VjcmV0"}`, numbers[0])),
 			json.RawMessage(`{"name_prefix":"office-pbx","room_creation_api":"https://bots.example.com/daily/sip","hmac":"cGJ4LXNlY3JldA=="}`),
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if err := arrays.SetDialinArray(client.PinDialin, []json.RawMessage{
+		if err := setArray(arrays, client.PinDialin, []json.RawMessage{
 			json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"name_prefix":"meetings"}`, numbers[1])),
 		}); err != nil {
 			t.Fatal(err)

@@ -37,10 +37,10 @@ func TestAccListResources_migrateAccount(t *testing.T) {
 	}
 	pin := []json.RawMessage{json.RawMessage(`{"phone_number":"+13125550142","name_prefix":"meetings",` +
 		`"ivr_greeting":{"message":"Welcome to Example Corp. Please enter your meeting PIN."}}`)}
-	if err := env.Emu.SetDialinArray(client.PinlessDialin, pinless); err != nil {
+	if err := setArray(env.Emu, client.PinlessDialin, pinless); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.Emu.SetDialinArray(client.PinDialin, pin); err != nil {
+	if err := setArray(env.Emu, client.PinDialin, pin); err != nil {
 		t.Fatal(err)
 	}
 	before := env.Emu.DialinArray(client.PinlessDialin)

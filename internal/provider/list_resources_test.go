@@ -47,11 +47,11 @@ func seedAccount(t *testing.T, env *accEnv) seededAccount {
 		json.RawMessage(`{"name_prefix":"office-pbx","room_creation_api":"https://BOTS.example.com:8443/daily/sip","hmac":"cGJ4LXNlY3JldA=="}`),
 		json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://other.example.net/hook"}`, a.named)),
 	}
-	if err := env.Emu.SetDialinArray(client.PinlessDialin, pinless); err != nil {
+	if err := setArray(env.Emu, client.PinlessDialin, pinless); err != nil {
 		t.Fatal(err)
 	}
 	pin := []json.RawMessage{json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"name_prefix":"meetings","ivr_greeting":{"message":"Welcome."}}`, a.pin))}
-	if err := env.Emu.SetDialinArray(client.PinDialin, pin); err != nil {
+	if err := setArray(env.Emu, client.PinDialin, pin); err != nil {
 		t.Fatal(err)
 	}
 	return a

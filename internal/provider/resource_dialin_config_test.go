@@ -190,7 +190,7 @@ func TestAccPinDialinConfig_lifecycle(t *testing.T) {
 		arrays, store := env.Dialin(t), env.Objects(t)
 		numbers := env.Numbers(t, 2)
 		mine, theirs := numbers[0], numbers[1]
-		if err := arrays.SetDialinArray(client.PinDialin, []json.RawMessage{
+		if err := setArray(arrays, client.PinDialin, []json.RawMessage{
 			json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"name_prefix":"unmanaged"}`, theirs)),
 		}); err != nil {
 			t.Fatal(err)

@@ -72,7 +72,7 @@ resource "daily_pinless_dialin" "all" {
 				PreConfig: func() {
 					current := emu.DialinArray(client.PinlessDialin)
 					stray := json.RawMessage(fmt.Sprintf(`{"phone_number":%q,"room_creation_api":"https://stray.example"}`, dropped))
-					if err := emu.SetDialinArray(client.PinlessDialin, append(current, stray)); err != nil {
+					if err := setArray(emu, client.PinlessDialin, append(current, stray)); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -120,7 +120,7 @@ data "daily_pin_dialin" "all" {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
-					if err := emu.SetDialinArray(client.PinDialin, []json.RawMessage{json.RawMessage(fmt.Sprintf(`{"phone_number":%q}`, numbers[1]))}); err != nil {
+					if err := setArray(emu, client.PinDialin, []json.RawMessage{json.RawMessage(fmt.Sprintf(`{"phone_number":%q}`, numbers[1]))}); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -111,7 +111,7 @@ func TestAccPinlessDialinRoute_lifecycle(t *testing.T) {
 			{
 				// Drift: the route is deleted out of band; the plan creates it again.
 				PreConfig: func() {
-					if err := emu.SetDialinArray(client.PinlessDialin, unmanaged); err != nil {
+					if err := setArray(emu, client.PinlessDialin, unmanaged); err != nil {
 						t.Fatal(err)
 					}
 				},

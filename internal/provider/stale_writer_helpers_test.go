@@ -103,7 +103,7 @@ func newStaleRun(t *testing.T, res staleResource, n int) *staleRun {
 		for _, e := range seed[k.array] {
 			raws = append(raws, canonical(e))
 		}
-		if err := env.Emu.SetDialinArray(k.array, raws); err != nil {
+		if err := setArray(env.Emu, k.array, raws); err != nil {
 			t.Fatal(err)
 		}
 		if !res.exclusive || k.array != own.array {

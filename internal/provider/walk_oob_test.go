@@ -53,7 +53,7 @@ func seedWalkEntries(runs ...*walkRun) {
 				raws = append(raws, raw)
 			}
 		}
-		if err := emu.SetDialinArray(k.array, raws); err != nil {
+		if err := setArray(emu, k.array, raws); err != nil {
 			runs[0].t.Fatalf("walk seed %d: seeding %s: %v", runs[0].seed, k.array, err)
 		}
 		for _, raw := range emu.DialinArray(k.array) {
@@ -105,7 +105,7 @@ func (r *walkRun) outOfBand(o walkOOB) error {
 				keep = append(keep, raw)
 			}
 		}
-		if err := r.emu.SetDialinArray(k.array, keep); err != nil {
+		if err := setArray(r.emu, k.array, keep); err != nil {
 			return err
 		}
 		delete(a.entries, o.key)
@@ -120,7 +120,7 @@ func (r *walkRun) outOfBand(o walkOOB) error {
 		}
 	case "add":
 		raw, _ := json.Marshal(o.entry)
-		if err := r.emu.SetDialinArray(k.array, append(r.emu.DialinArray(k.array), raw)); err != nil {
+		if err := setArray(r.emu, k.array, append(r.emu.DialinArray(k.array), raw)); err != nil {
 			return err
 		}
 	}
