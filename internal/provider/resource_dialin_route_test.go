@@ -181,10 +181,13 @@ resource "daily_pinless_dialin_route" "trunk" {
 				ConfigStateChecks: []statecheck.StateCheck{checkEntry(emu, client.PinlessDialin, number, map[string]any{"hmac": "c2Vjb25kLXNlY3JldA=="})},
 			},
 			{
-				ResourceName:      "daily_pinless_dialin_route.trunk",
-				ImportState:       true,
-				ImportStateId:     "sip:pbx-trunk",
-				ImportStateVerify: true,
+				// The state's sip_uri is from the trunk's last write: the
+				// number's since may have minted it anew.
+				ResourceName:            "daily_pinless_dialin_route.trunk",
+				ImportState:             true,
+				ImportStateId:           "sip:pbx-trunk",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: ignoredUnless(othersSipURIsKept(emu), "sip_uri"),
 			},
 		},
 		CheckDestroy: destroyed(checkArrayKeys(emu, client.PinlessDialin)),

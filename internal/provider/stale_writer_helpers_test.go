@@ -161,7 +161,7 @@ func (r *staleRun) addRoutes(numbers []string) {
 
 // staleProblems compares Daily with the configuration: every declared route
 // exactly (its values, no field it clears, the fields no resource owns, its
-// secret as decided), the unmanaged entries byte for byte, nothing else. It
+// secret as decided), the unmanaged entries untouched (untouchedAs), nothing else. It
 // returns what is wrong, by route key ("" for what no route explains).
 func (r *staleRun) staleProblems() map[string][]string {
 	problems := map[string][]string{}
@@ -169,16 +169,17 @@ func (r *staleRun) staleProblems() map[string][]string {
 		problems[key] = append(problems[key], fmt.Sprintf(format, args...))
 	}
 	k := r.res.kind
+	same := untouchedAs(r.emu)
 	for _, kind := range walkKinds {
 		held := r.emu.DialinArray(kind.array)
 		for _, want := range r.unmanaged[kind.array] {
-			if !slices.ContainsFunc(held, func(h json.RawMessage) bool { return bytes.Equal(h, want) }) {
+			if !slices.ContainsFunc(held, func(h json.RawMessage) bool { return same(h, want) }) {
 				add("", "%s: the unmanaged entry %s changed or is gone", kind.array, want)
 			}
 		}
 		for _, raw := range held {
 			key := keyOf(raw)
-			if slices.ContainsFunc(r.unmanaged[kind.array], func(u json.RawMessage) bool { return bytes.Equal(u, raw) }) {
+			if slices.ContainsFunc(r.unmanaged[kind.array], func(u json.RawMessage) bool { return same(raw, u) }) {
 				continue
 			}
 			c, declared := r.routes[key]

@@ -75,6 +75,7 @@ func runWalkPair(t *testing.T, seed uint64, ws walkSettings) {
 	b.w.rng = rand.New(rand.NewPCG(seed, walkPairStream))
 	b.w.sips = []string{"pbx-b1", "pbx-b2", "pbx-b3"}
 	a.w.maxStaleCopies, b.w.maxStaleCopies = 1, 1
+	a.w.sip, b.w.sip = sipPromisesOf(env), sipPromisesOf(env)
 	a.partner, b.partner = b, a
 	a.owns, b.owns = a.w.ownsKey, b.w.ownsKey
 	runs := []*walkRun{a, b}

@@ -58,7 +58,9 @@ func (r *walkRun) checkState() []string {
 		if attrs["hmac_wo"] != nil {
 			errs = append(errs, fmt.Sprintf("state %s holds hmac_wo", addr))
 		}
-		same(addr, "sip_uri", attrs["sip_uri"], entry, "sip_uri")
+		if r.w.sip.stateKept() {
+			same(addr, "sip_uri", attrs["sip_uri"], entry, "sip_uri")
+		}
 	}
 	for _, a := range r.w.arrays {
 		k := a.kind
@@ -99,7 +101,9 @@ func (r *walkRun) checkState() []string {
 		}
 		sipURIs, _ := attrs["sip_uris"].(map[string]any)
 		for key := range a.decl.excl {
-			same(addr, fmt.Sprintf("sip_uris[%q]", key), sipURIs[key], a.entries[key], "sip_uri")
+			if r.w.sip.stateKept() {
+				same(addr, fmt.Sprintf("sip_uris[%q]", key), sipURIs[key], a.entries[key], "sip_uri")
+			}
 		}
 		hmacs, _ := attrs["hmacs"].(map[string]any)
 		if got, exp := slices.Sorted(maps.Keys(hmacs)), slices.Sorted(maps.Keys(a.decl.excl)); !slices.Equal(got, exp) {

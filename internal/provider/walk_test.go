@@ -142,6 +142,7 @@ func runWalk(t *testing.T, seed uint64, ws walkSettings) {
 	started := time.Now()
 	r := newWalkRun(t, seed, ws, env, "")
 	r.w = newWalker(seed, ws.skip, r.feat, r.shared(), seedNumbers(env.Emu, walkNumbers))
+	r.w.sip = sipPromisesOf(env)
 	seedWalkEntries(r)
 	seedWalkObjects(r)
 	for n := 1; n <= ws.steps; n++ {

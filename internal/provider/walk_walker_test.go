@@ -29,6 +29,27 @@ type walker struct {
 	woSecrets []string
 	// maxStaleCopies bounds the writes a step's stale writer undoes.
 	maxStaleCopies int
+	// sip is what the walk may assume of the sip_uris Daily mints.
+	sip sipPromises
+}
+
+// sipPromises are the emulator's readings of when Daily mints a route's
+// sip_uri anew (Daily does not document it): kept, a write that changes a
+// route keeps its sip_uri (sipURIKept); othersKept, a write keeps the
+// sip_uri of the routes it does not change (othersSipURIsKept). Where a
+// promise is not made, the walk learns the sip_uri Daily has.
+type sipPromises struct{ kept, othersKept bool }
+
+// stateKept reports whether the state's sip_uris must equal Daily's after a
+// step. Not where a write may mint a route's sip_uri anew: a repair of a
+// change whose caller had returned (another writer undid it) mints one the
+// state learns only at the next refresh, and a write of other routes may
+// mint one for a route whose state it does not touch.
+func (p sipPromises) stateKept() bool { return p.kept && p.othersKept }
+
+// sipPromisesOf is what env's emulator promises.
+func sipPromisesOf(env *accEnv) sipPromises {
+	return sipPromises{kept: sipURIKept(env), othersKept: othersSipURIsKept(env.Emu)}
 }
 
 // walkFeatures are the newer CLI features the walk's moves may use; the
@@ -56,6 +77,8 @@ func newWalker(seed uint64, skip map[string]bool, feat walkFeatures, shared bool
 		// Two: the apply's first write and the next, often the repair of
 		// the first.
 		maxStaleCopies: 2,
+		// The default reading's, for the model's own tests.
+		sip: sipPromises{kept: true, othersKept: true},
 	}
 	for i, k := range walkKinds {
 		w.arrays[i] = &walkArray{kind: k, entries: map[string]*walkEntry{}, objects: map[string]*walkObject{}, decl: walkDecl{}.clone()}
