@@ -1,13 +1,10 @@
 package provider
 
 import (
-	"context"
 	"os"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/daily-tf/terraform-provider-daily/internal/emulator"
 )
@@ -59,26 +56,6 @@ func forEachStoreReading(t *testing.T, test func(t *testing.T, env *accEnv), opt
 			t.Parallel()
 			test(t, newAccEnv(t, o))
 		})
-	}
-}
-
-// onEmulator runs checks only against the emulator: those of a reading of
-// what Daily does not document that the emulator's tests fix.
-func (e *accEnv) onEmulator(checks ...statecheck.StateCheck) statecheck.StateCheck {
-	if e.Emu == nil {
-		return stateChecks(nil)
-	}
-	return stateChecks(checks)
-}
-
-// stateChecks runs checks in order, to the first error.
-type stateChecks []statecheck.StateCheck
-
-func (c stateChecks) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	for _, check := range c {
-		if check.CheckState(ctx, req, resp); resp.Error != nil {
-			return
-		}
 	}
 }
 

@@ -156,13 +156,7 @@ func (w *walker) check(i int, expected map[string]*walkEntry, decl walkDecl, act
 			continue
 		}
 		got, _ := decodeFields(raw)
-		if k.secret && !w.sip.kept && !want.learnSIP {
-			// A write that changed the route may have minted its sip_uri anew.
-			relearn := *want
-			relearn.learnSIP = true
-			want = &relearn
-		}
-		if diff := want.differs(got); diff != "" {
+		if diff := w.sipMayChange(k, want).differs(got); diff != "" {
 			errs = append(errs, fmt.Sprintf("%s: %s (%s) %s", k.array, key, owner(key), diff))
 			continue
 		}
@@ -182,6 +176,18 @@ func (w *walker) check(i int, expected map[string]*walkEntry, decl walkDecl, act
 		w.arrays[i].decl = decl
 	}
 	return errs
+}
+
+// sipMayChange is the managed entry e, with its sip_uri to be learned anew
+// where a write that changed the route may have minted another (see
+// sipPromises).
+func (w *walker) sipMayChange(k walkKind, e *walkEntry) *walkEntry {
+	if !k.secret || w.sip.kept || e.learnSIP {
+		return e
+	}
+	relearn := *e
+	relearn.learnSIP = true
+	return &relearn
 }
 
 // differs says how Daily's fields got differ from a managed entry e ("" if
