@@ -103,14 +103,22 @@ func (e *Engine) Delete(ctx context.Context, array, key string) error {
 }
 
 // ReplaceAll makes the array hold exactly specs. Entries that stay keep their
-// place, their unmanaged fields and, unless a spec sets one, their hmac.
-func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec) ([]Entry, error) {
+// place, their unmanaged fields and, unless a spec sets one, their hmac. An
+// error of refuse (nil: none), given the array as the write's read found it,
+// fails the change before anything is written: so the caller need not read
+// the array first to refuse it.
+func (e *Engine) ReplaceAll(ctx context.Context, array string, specs []RouteSpec, refuse func(current []Entry) error) ([]Entry, error) {
 	specs = slices.Clone(specs) // pinned below
 	return e.submit(&change{
 		ctx:      ctx,
 		array:    array,
 		describe: "the whole " + array + " array",
 		mutate: func(current []Entry, _ bool) ([]Entry, error) {
+			if refuse != nil {
+				if err := refuse(current); err != nil {
+					return nil, err
+				}
+			}
 			if err := ambiguous(array, current, ""); err != nil {
 				return nil, err
 			}

@@ -116,7 +116,7 @@ func TestReplaceAllAdoptsMatchingEntriesWithoutChurn(t *testing.T) {
 	spec := routeSpec("+15550000001", "https://other.example/hook")
 	spec.Managed = append(spec.Managed, "x_future") // owned fields not set are removed...
 	spec.Preserve = []string{"hmac", "x_future"}    // ...unless preserved
-	entries, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec})
+	entries, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestReplaceAllAdoptsMatchingEntriesWithoutChurn(t *testing.T) {
 	}
 
 	_, postsBefore := f.counts()
-	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}); err != nil {
+	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, posts := f.counts(); posts != postsBefore {
@@ -169,8 +169,28 @@ func TestAmbiguousEntriesAreKeptAndNotChanged(t *testing.T) {
 	if err := eng.Delete(context.Background(), client.PinlessDialin, "sip:trunk"); !errors.As(err, &amb) {
 		t.Errorf("deleting sip:trunk: %v, want an AmbiguousKeyError", err)
 	}
-	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, nil); !errors.As(err, &amb) || !slices.Equal(amb.Keys, []string{"sip:", "sip:trunk"}) {
+	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, nil, nil); !errors.As(err, &amb) || !slices.Equal(amb.Keys, []string{"sip:", "sip:trunk"}) {
 		t.Errorf("replacing the array: %v, want an AmbiguousKeyError for sip: and sip:trunk", err)
+	}
+}
+
+// ReplaceAll's refuse sees the array the write's read found and fails the
+// change before anything is written, with refuse's own error.
+func TestReplaceAllRefusedFromItsRead(t *testing.T) {
+	f := newFakeDaily(unmanaged)
+	eng := New(f, testOptions())
+	refusal := errors.New("refused")
+	var seen []Entry
+	_, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{routeSpec("+15550000071", "https://hook.example")},
+		func(current []Entry) error { seen = current; return refusal })
+	if !errors.Is(err, refusal) {
+		t.Errorf("got %v, want refuse's error", err)
+	}
+	if len(seen) != 1 || seen[0].Key() != "+15550000001" {
+		t.Errorf("refuse saw %v, want the array as Daily holds it", seen)
+	}
+	if gets, posts := f.counts(); gets != 1 || posts != 0 {
+		t.Errorf("%d GETs and %d POSTs, want the one read and no write", gets, posts)
 	}
 }
 

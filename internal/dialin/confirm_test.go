@@ -142,7 +142,7 @@ func TestExclusiveWriteUndoneIsWrittenAgain(t *testing.T) {
 	f.undoWrites(1)
 	eng := New(f, testOptions())
 	spec := routeSpec("+15550000047", "https://hook.example")
-	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}); err != nil {
+	if _, err := eng.ReplaceAll(context.Background(), client.PinlessDialin, []RouteSpec{spec}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if f.has(client.PinlessDialin, "+15550000001") || !f.has(client.PinlessDialin, "+15550000047") {

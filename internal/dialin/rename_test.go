@@ -111,7 +111,7 @@ func TestStyleSwitchInOneWalkKeepsTheRoutes(t *testing.T) {
 		t.Run("to exclusive, "+order, func(t *testing.T) {
 			run(t, order,
 				func(ctx context.Context, eng *Engine) error {
-					_, err := eng.ReplaceAll(ctx, client.PinlessDialin, []RouteSpec{spec})
+					_, err := eng.ReplaceAll(ctx, client.PinlessDialin, []RouteSpec{spec}, nil)
 					return err
 				},
 				func(ctx context.Context, eng *Engine) error {

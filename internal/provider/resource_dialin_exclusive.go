@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -194,11 +195,6 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 	if diags.HasError() {
 		return arrayModel{}, diags
 	}
-	// Refused before any write: ReplaceAll would merge or remove odd entries.
-	if _, readDiags := r.readManageable(ctx); readDiags.HasError() {
-		diags.Append(readDiags...)
-		return arrayModel{}, diags
-	}
 	routes, configured := planned.Elements(), secrets.Elements()
 	specs := make([]dialin.RouteSpec, 0, len(routes))
 	for _, key := range slices.Sorted(maps.Keys(routes)) {
@@ -209,7 +205,12 @@ func (r *exclusiveResource) apply(ctx context.Context, plan tfsdk.Plan, config t
 		}
 		specs = append(specs, r.kind.spec(key, values))
 	}
-	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs)
+	entries, err := r.data.dialin.ReplaceAll(ctx, r.kind.array, specs, r.refuseOdd)
+	var odd *oddEntriesError
+	if errors.As(err, &odd) {
+		diags.Append(odd.diag)
+		return arrayModel{}, diags
+	}
 	if err != nil {
 		diags.AddError("Cannot write dial-in array", fmt.Sprintf("Writing %s: %s", r.kind.array, err))
 		return arrayModel{}, diags
@@ -232,6 +233,21 @@ func (r *exclusiveResource) readManageable(ctx context.Context) ([]dialin.Entry,
 	}
 	return entries, diags
 }
+
+// refuseOdd refuses, before any write, an array that holds entries no route
+// key addresses (see splitOdd): keyed by route, ReplaceAll would merge them
+// or remove them.
+func (r *exclusiveResource) refuseOdd(current []dialin.Entry) error {
+	if _, odd := r.kind.splitOdd(current); len(odd) > 0 {
+		return &oddEntriesError{r.kind.oddEntriesRefused(odd, len(current), "daily_"+r.kind.array)}
+	}
+	return nil
+}
+
+// oddEntriesError carries refuseOdd's diagnostic through the engine.
+type oddEntriesError struct{ diag diag.Diagnostic }
+
+func (e *oddEntriesError) Error() string { return e.diag.Detail() }
 
 // setState sets the state to the array's model and the identity to its
 // domain.
