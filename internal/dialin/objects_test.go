@@ -257,8 +257,10 @@ func TestObjectConfirmationsDoNotOverlap(t *testing.T) {
 	}
 	wg.Wait()
 	eng.Finish(context.Background())
-	if gets := f.calls("get") - getsBefore; gets != len(specs) {
-		t.Errorf("%d GETs by id to confirm %d deletes, want one each", gets, len(specs))
+	// At most one each: a listing taken after a delete may confirm it
+	// without its own GET, which a busy machine's timing sometimes allows.
+	if gets := f.calls("get") - getsBefore; gets > len(specs) {
+		t.Errorf("%d GETs by id to confirm %d deletes, want at most one each", gets, len(specs))
 	}
 }
 
